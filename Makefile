@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -c 'import sys; assert sys.version_info >= (3, 11), "revint needs Python >= 3.11"'
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## crawl the bundled sample site, tag, load, print questions
+	$(VENV)/bin/revint demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint  ## lint, type-check and run the test suite
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf data/work

@@ -1,0 +1,73 @@
+"""End-to-end demo time split by stage, on the bundled sample site, in a throwaway warehouse."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from models.tagger import Tagger
+from pipeline import stages
+from pipeline.insights.report import company_report
+from pipeline.sample_site import serve_sample_site
+from pipeline.settings import Settings
+from pipeline.warehouse.db import connect
+
+
+def _timed(figures: list[tuple[str, float, str]], stage: str, started: float, detail: str) -> float:
+    now = time.perf_counter()
+    figures.append((stage, now - started, detail))
+    return now
+
+
+def demo_stage_timings(settings: Settings) -> list[tuple[str, float, str]]:
+    figures: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "bench.duckdb")
+        run_dir = stages.new_run_dir(local, "bench")
+        with serve_sample_site(settings.sample_site_dir) as url:
+            t = time.perf_counter()
+            crawl = stages.crawl(local, "sample", [url + "/"], run_dir, delay=0.0)
+            t = _timed(figures, "crawl (subprocess)", t, f"{crawl.pages} pages, {crawl.reviews_written} reviews")
+        tagger = Tagger()
+        t = _timed(figures, "tagger start-up", t, "fr + en rule pipelines")
+        tag = stages.tag_reviews(crawl.output, run_dir / "tagged.jsonl", tagger)
+        t = _timed(figures, "tag", t, f"{tag.reviews} reviews, {tag.mentions} mentions")
+        loaded = stages.load(local, run_dir / "tagged.jsonl", crawl)
+        t = _timed(figures, "load", t, f"{loaded.reviews_total} reviews, {loaded.mentions_total} mentions")
+        con = connect(local.db_path, read_only=True)
+        companies = [row[0] for row in con.execute("SELECT company_id FROM companies").fetchall()]
+        for company in companies:
+            company_report(con, company)
+        con.close()
+        _timed(figures, "insights", t, f"{len(companies)} company reports")
+    return figures
+
+
+def demo_flow_seconds(settings: Settings) -> float:
+    """The whole demo flow under Prefect (ephemeral server start included), in a throwaway warehouse."""
+    from pipeline.flows import demo_flow
+
+    with tempfile.TemporaryDirectory() as scratch:
+        local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "bench.duckdb")
+        local_site = Path(scratch) / "sample_site"
+        local_site.symlink_to(settings.sample_site_dir, target_is_directory=True)
+        started = time.perf_counter()
+        demo_flow(local)
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    figures = demo_stage_timings(Settings.from_env())
+    total = sum(seconds for _, seconds, _ in figures)
+    print(f"{'stage':24} {'seconds':>8}  detail")
+    for stage, seconds, detail in figures:
+        print(f"{stage:24} {seconds:8.2f}  {detail}")
+    print(f"{'sum of stages':24} {total:8.2f}")
+    flow = demo_flow_seconds(Settings.from_env())
+    print(f"{'demo flow under Prefect':24} {flow:8.2f}  Prefect overhead {flow - total:.2f} s (ephemeral server)")
+
+
+if __name__ == "__main__":
+    main()

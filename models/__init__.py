@@ -1,0 +1,1 @@
+"""The theme-and-polarity tagger: language id, unit segmentation, themes, polarity."""

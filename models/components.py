@@ -1,0 +1,174 @@
+"""spaCy components of the rules tagger, registered by name so `nlp.add_pipe` and config files find them.
+
+- `revint_units_v1`: splits a review text into units (lines, bullets, sentences and contrast clauses).
+- `revint_theme_rules_v1`: tags each unit with taxonomy themes and one polarity.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from models.lexicon import LanguageRules, load_rules
+from models.taxonomy import Polarity
+from models.text import fold
+
+SECTION_PRIOR = {"pros": 0.5, "cons": -0.5, "advice": -0.5, "body": 0.0}
+_END_PUNCT = frozenset(".!?;…")
+_BULLETS = frozenset("-*•·–—>")
+_TOKENS = re.compile(r"[\w+]+|[,;:.!?()]")
+_CLAUSE_BREAKS = frozenset(",;:.!?()")
+NEGATION_WINDOW = 2
+
+if not Doc.has_extension("section"):
+    Doc.set_extension("section", default="body")
+if not Doc.has_extension("mentions"):
+    Doc.set_extension("mentions", default=None)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One theme with its polarity in one unit of a text; offsets are character offsets in the text."""
+
+    theme: str
+    polarity: Polarity
+    score: float
+    text: str
+    unit_index: int
+    start_char: int
+    end_char: int
+
+
+class UnitSegmenter:
+    """Marks unit starts as sentence starts, so `doc.sents` yields the units."""
+
+    def __init__(self, contrast: tuple[tuple[str, ...], ...]) -> None:
+        self.contrast = contrast
+
+    def _starts_contrast(self, doc: Doc, i: int) -> bool:
+        for marker in self.contrast:
+            words = [fold(t.text) for t in doc[i : i + len(marker)]]
+            if tuple(words) == marker:
+                return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        line_start = True
+        for i, token in enumerate(doc):
+            previous = doc[i - 1] if i else None
+            start = (
+                i == 0
+                or (previous is not None and previous.is_space and "\n" in previous.text)
+                or (previous is not None and previous.text[-1] in _END_PUNCT)
+                or (previous is not None and "\n" in previous.whitespace_)
+                or (line_start and token.text in _BULLETS)
+                or self._starts_contrast(doc, i)
+            )
+            token.is_sent_start = start
+            if not token.is_space:
+                line_start = False
+            if "\n" in token.text or "\n" in token.whitespace_:
+                line_start = True
+        return doc
+
+
+@Language.factory("revint_units_v1")
+def make_unit_segmenter(nlp: Language, name: str) -> UnitSegmenter:
+    return UnitSegmenter(load_rules(nlp.lang).contrast)
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    """Character offsets of a unit without bullets, spaces and edge punctuation."""
+    text = span.text
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or text[start] in _BULLETS or text[start] in ",:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",:"):
+        end -= 1
+    return span.start_char + start, span.start_char + end
+
+
+class ThemeRules:
+    """Themes by lexicon match (longest match wins); polarity by cues, negation and the section prior."""
+
+    def __init__(self, rules: LanguageRules) -> None:
+        self.rules = rules
+
+    def themes(self, folded: str) -> set[str]:
+        matches = [
+            (m.start(), m.end(), theme)
+            for theme, pattern in self.rules.themes.items()
+            for m in pattern.finditer(folded)
+        ]
+        kept = set()
+        for start, end, theme in matches:
+            inside_longer = any(
+                s <= start and end <= e and (e - s) > (end - start) and t != theme for s, e, t in matches
+            )
+            if not inside_longer:
+                kept.add(theme)
+        return kept
+
+    def polarity_score(self, folded: str, section: str) -> float:
+        """Cue votes (a negator flips the next cue), missing things count against, then the section prior."""
+        tokens = list(_TOKENS.finditer(folded))
+        starts = [t.start() for t in tokens]
+        consumed: set[int] = set()
+
+        def negator_before(char_start: int) -> int | None:
+            index = bisect.bisect_left(starts, char_start)
+            for j in range(index - 1, max(-1, index - 1 - NEGATION_WINDOW), -1):
+                word = tokens[j].group()
+                if word in _CLAUSE_BREAKS:
+                    return None
+                if word in self.rules.negators:
+                    return j
+            return None
+
+        cues = [(m, 1.0) for m in self.rules.positive.finditer(folded)]
+        cues += [(m, -1.0) for m in self.rules.negative.finditer(folded)]
+        score = 0.0
+        for match, sign in sorted(cues, key=lambda cue: cue[0].start()):
+            word = match.group()
+            if word in self.rules.negators:
+                continue  # counted below, unless it negates a cue
+            consumed.update(range(bisect.bisect_left(starts, match.start()), bisect.bisect_left(starts, match.end())))
+            if word in self.rules.intensifiers and self.rules.positive.match(folded, match.end() + 1):
+                continue  # "trop bien", "too good": an intensifier, not a complaint
+            negator = negator_before(match.start())
+            if negator is not None:
+                consumed.add(negator)
+                sign = -sign
+            score += sign
+        # "pas de télétravail", "no raises": a negator that negates no cue marks a missing thing.
+        score -= sum(1 for i, t in enumerate(tokens) if t.group() in self.rules.negators and i not in consumed)
+        return score + SECTION_PRIOR.get(section, 0.0)
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = []
+        for index, unit in enumerate(doc.sents):
+            start, end = _trimmed(unit)
+            if start >= end:
+                continue
+            text = doc.text[start:end]
+            folded = fold(text)
+            themes = self.themes(folded)
+            if not themes:
+                continue
+            score = self.polarity_score(folded, doc._.section)
+            if score == 0:
+                continue  # no evidence either way (a neutral statement in a free body)
+            polarity: Polarity = "positive" if score > 0 else "negative"
+            confidence = round(min(0.95, 0.5 + 0.15 * abs(score)), 2)
+            mentions.extend(Mention(theme, polarity, confidence, text, index, start, end) for theme in sorted(themes))
+        doc._.mentions = mentions
+        return doc
+
+
+@Language.factory("revint_theme_rules_v1")
+def make_theme_rules(nlp: Language, name: str) -> ThemeRules:
+    return ThemeRules(load_rules(nlp.lang))

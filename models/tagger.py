@@ -1,0 +1,89 @@
+"""The tagger behind `revint tag` and the pipeline's tag stage: text in, theme mentions out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+import models.components  # noqa: F401  (registers the factories)
+from models.components import Mention
+from models.lang import detect_language
+from models.lexicon import LANGUAGES
+
+MODEL_VERSION = "rules-v1"
+BATCH_SIZE = 256
+
+
+@dataclass(frozen=True)
+class TagInput:
+    id: str
+    text: str
+    section: str = "body"
+    lang_hint: str | None = None
+    lang: str | None = None  # a language already known (e.g. detected on the whole review): no detection
+
+
+@dataclass(frozen=True)
+class TagResult:
+    id: str
+    lang: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "themes": [
+                {"theme": m.theme, "polarity": m.polarity, "score": m.score, "text": m.text} for m in self.mentions
+            ],
+        }
+
+
+def build_pipeline(lang: str) -> Language:
+    """A blank tokenizer for the language plus the rule components."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("revint_units_v1")
+    nlp.add_pipe("revint_theme_rules_v1")
+    return nlp
+
+
+class Tagger:
+    """Tags texts in batches with one pipeline per supported language; other languages get no mentions."""
+
+    version = MODEL_VERSION
+
+    def __init__(self) -> None:
+        self.pipelines = {lang: build_pipeline(lang) for lang in LANGUAGES}
+
+    def tag(self, items: Iterable[TagInput]) -> Iterator[TagResult]:
+        batch: list[tuple[TagInput, str]] = []
+        for item in items:
+            batch.append((item, item.lang or detect_language(item.text, item.lang_hint)))
+            if len(batch) >= BATCH_SIZE:
+                yield from self._tag_batch(batch)
+                batch = []
+        yield from self._tag_batch(batch)
+
+    def _tag_batch(self, batch: list[tuple[TagInput, str]]) -> Iterator[TagResult]:
+        by_lang: dict[str, list[int]] = {}
+        for position, (_, lang) in enumerate(batch):
+            by_lang.setdefault(lang, []).append(position)
+        results: dict[int, TagResult] = {}
+        for lang, positions in by_lang.items():
+            nlp = self.pipelines.get(lang)
+            if nlp is None:
+                results.update({p: TagResult(batch[p][0].id, lang) for p in positions})
+                continue
+            docs = []
+            for p in positions:
+                doc = nlp.make_doc(batch[p][0].text)
+                doc._.section = batch[p][0].section
+                docs.append(doc)
+            for p, doc in zip(positions, nlp.pipe(docs), strict=True):
+                results[p] = TagResult(batch[p][0].id, lang, list(doc._.mentions or []))
+        for position in range(len(batch)):
+            yield results[position]

@@ -1,0 +1,220 @@
+"""The `revint` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from models.tagger import TagInput
+
+SECTIONS = ("pros", "cons", "advice", "body")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="warehouse file (default: data/work/revint.duckdb or $REVINT_DB)")
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels and questions")
+    parser.add_argument("--top", type=int, default=3, help="how many concerns (default 3)")
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.demo import run_demo
+
+    return run_demo(settings, lang=args.lang, top=args.top, detailed=args.companies)
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline import stages
+
+    run_dir = stages.new_run_dir(settings, args.spider)
+    summary = stages.crawl(settings, args.spider, args.urls, run_dir, delay=args.delay)
+    print(f"{summary.reviews_written} reviews from {summary.pages} pages in {summary.seconds:.1f} s → {summary.output}")
+    print(f"dropped {summary.reviews_dropped}, malformed {summary.malformed}, canary alerts {summary.canary_alerts}")
+    print(f"next: revint load {run_dir}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline import stages
+
+    run_dir: Path = args.run_dir
+    tagged = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
+    loaded = stages.load(settings, run_dir / "tagged.jsonl")
+    print(f"tagged {tagged.reviews} reviews ({tagged.mentions} mentions) in {tagged.seconds:.1f} s")
+    print(
+        f"loaded {loaded.reviews_in_batch} reviews ({loaded.reviews_new} new) into {settings.db_path}: "
+        f"{loaded.reviews_total} reviews, {loaded.mentions_total} mentions, {loaded.companies_total} companies"
+    )
+    return 0
+
+
+def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
+    """Valid inputs; each invalid line is appended to `errors` with its line number."""
+    from models.tagger import TagInput
+
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.append(f"line {number}: invalid JSON ({error.msg} at column {error.colno})")
+            continue
+        problem = None
+        if not isinstance(row, dict):
+            problem = "expected a JSON object"
+        elif not isinstance(row.get("id"), (str, int)) or isinstance(row.get("id"), bool):
+            problem = "missing or invalid 'id' (a string or integer)"
+        elif not isinstance(row.get("text"), str):
+            problem = "missing or invalid 'text' (a string)"
+        elif row.get("section", "body") not in SECTIONS:
+            problem = f"'section' must be one of {', '.join(SECTIONS)}"
+        elif row.get("lang_hint") is not None and not isinstance(row["lang_hint"], str):
+            problem = "'lang_hint' must be a string"
+        if problem:
+            errors.append(f"line {number}: {problem}")
+            continue
+        yield TagInput(str(row["id"]), row["text"], row.get("section", "body"), row.get("lang_hint"))
+
+
+def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
+    """JSON Lines in (id, text, section?, lang_hint?), JSON Lines out (id, lang, themes)."""
+    from models.tagger import Tagger
+
+    errors: list[str] = []
+    reported = 0
+    for result in Tagger().tag(_tag_inputs(sys.stdin, errors)):
+        for message in errors[reported:]:
+            print(f"revint tag: {message}", file=sys.stderr)
+        reported = len(errors)
+        print(json.dumps(result.to_json_dict(), ensure_ascii=False), flush=False)
+    for message in errors[reported:]:
+        print(f"revint tag: {message}", file=sys.stderr)
+    sys.stdout.flush()
+    if errors:
+        print(f"revint tag: {len(errors)} input line(s) rejected", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.insights.render import as_html, as_text
+    from pipeline.insights.report import CompanyNotFound, company_report
+    from pipeline.warehouse.db import connect
+
+    try:
+        con = connect(settings.db_path, read_only=True)
+    except FileNotFoundError as error:
+        print(f"revint questions: {error}", file=sys.stderr)
+        return 2
+    try:
+        report = company_report(con, args.company, top=args.top, lang=args.lang)
+    except CompanyNotFound as error:
+        print(f"revint questions: {error}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    if args.format == "json":
+        output = json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2)
+    elif args.format == "html":
+        output = as_html(report)
+    else:
+        output = as_text(report)
+    if args.out:
+        args.out.write_text(output + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(output)
+    return 0
+
+
+def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.warehouse.db import connect
+
+    con = connect(settings.db_path, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT c.company_id, c.name, count(r.review_id) FROM companies c "
+            "LEFT JOIN reviews r USING (company_id) GROUP BY ALL ORDER BY c.name"
+        ).fetchall()
+    finally:
+        con.close()
+    for company_id, name, reviews in rows:
+        print(f"{company_id:32} {reviews:6} reviews  {name}")
+    return 0
+
+
+def cmd_serve_sample(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.sample_site import serve_sample_site
+
+    with serve_sample_site(settings.sample_site_dir, args.port) as url:
+        print(f"sample site on {url}/ (Ctrl-C stops it)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="revint", description="Employer reviews → recurring concerns → reverse-interview questions."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="crawl the bundled sample site, tag, load, print questions")
+    _db_option(demo)
+    _report_options(demo)
+    demo.add_argument("--companies", type=int, default=3, help="companies shown in full (default 3)")
+    demo.set_defaults(run=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl review pages into a new run folder")
+    crawl.add_argument("urls", nargs="+", help="start URLs (a site index or review-list pages)")
+    crawl.add_argument("--spider", default="sample", help="spider name (default: sample)")
+    crawl.add_argument("--delay", type=float, help="seconds between requests (default $REVINT_DOWNLOAD_DELAY or 1)")
+    crawl.set_defaults(run=cmd_crawl)
+
+    load = commands.add_parser("load", help="tag a crawl run's reviews and load them into the warehouse")
+    load.add_argument("run_dir", type=Path)
+    _db_option(load)
+    load.set_defaults(run=cmd_load)
+
+    tag = commands.add_parser("tag", help="tag JSON Lines from stdin: {id, text, section?, lang_hint?}")
+    tag.set_defaults(run=cmd_tag)
+
+    questions = commands.add_parser("questions", help="a company's concerns, evidence and questions to ask")
+    questions.add_argument("company", help="company id, name or part of a name")
+    _db_option(questions)
+    _report_options(questions)
+    questions.add_argument("--format", choices=("text", "json", "html"), default="text")
+    questions.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    questions.set_defaults(run=cmd_questions)
+
+    companies = commands.add_parser("companies", help="companies in the warehouse")
+    _db_option(companies)
+    companies.set_defaults(run=cmd_companies)
+
+    serve = commands.add_parser("serve-sample", help="serve the bundled sample review site")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.set_defaults(run=cmd_serve_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env().with_db(getattr(args, "db", None))
+    return int(args.run(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

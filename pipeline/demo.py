@@ -1,0 +1,58 @@
+"""`revint demo`: the whole chain on the bundled sample site, then reports and a one-screen summary."""
+
+from __future__ import annotations
+
+import time
+
+from pipeline.flows import RunSummary, demo_flow
+from pipeline.insights.render import as_text
+from pipeline.insights.report import company_report
+from pipeline.settings import Settings
+from pipeline.warehouse.db import connect
+
+
+def overview(settings: Settings, lang: str) -> list[tuple[str, str, list[str]]]:
+    """(company id, name, top concern labels) for every company, most reviewed first."""
+    con = connect(settings.db_path, read_only=True)
+    try:
+        companies = con.execute(
+            "SELECT company_id, company_name FROM reviews GROUP BY ALL ORDER BY count(*) DESC, company_name"
+        ).fetchall()
+        return [
+            (cid, name, [f.label for f in company_report(con, cid, top=3, lang=lang, quotes=0).concerns])
+            for cid, name in companies
+        ]
+    finally:
+        con.close()
+
+
+def summary_lines(run: RunSummary, seconds: float, settings: Settings) -> list[str]:
+    crawl, tag, load = run.crawl, run.tag, run.load
+    return [
+        "── summary " + "─" * 60,
+        f"crawl   {crawl.pages} pages, {crawl.reviews_written} reviews, {crawl.reviews_dropped} dropped, "
+        f"{crawl.malformed} malformed, {crawl.canary_alerts} canary alerts  ({crawl.seconds:.1f} s)",
+        f"tag     {tag.reviews} reviews → {tag.mentions} theme mentions, "
+        f"{tag.skipped_other_language} in other languages  ({tag.seconds:.1f} s)",
+        f"load    {load.reviews_in_batch} reviews ({load.reviews_new} new); warehouse holds {load.reviews_total} "
+        f"reviews, {load.mentions_total} mentions, {load.companies_total} companies  ({run.load_seconds:.1f} s)",
+        f"total   {seconds:.1f} s   warehouse {settings.db_path}   run files {run.run_dir}",
+        'next    revint questions "<company>" [--format json|html] [--lang en]',
+    ]
+
+
+def run_demo(settings: Settings, *, lang: str = "fr", top: int = 3, detailed: int = 3) -> int:
+    started = time.monotonic()
+    run = demo_flow(settings)
+    companies = overview(settings, lang)
+    print("\nTop concerns per company")
+    for _cid, name, concerns in companies:
+        print(f"  {name:28} {', '.join(concerns) or '-'}")
+    con = connect(settings.db_path, read_only=True)
+    try:
+        for cid, _name, _concerns in companies[:detailed]:
+            print("\n" + as_text(company_report(con, cid, top=top, lang=lang)))
+    finally:
+        con.close()
+    print("\n" + "\n".join(summary_lines(run, time.monotonic() - started, settings)))
+    return 0

@@ -1,0 +1,63 @@
+"""Prefect flows: thin orchestration over the plain functions of pipeline.stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import stages
+from pipeline.sample_site import serve_sample_site
+from pipeline.settings import Settings
+from pipeline.warehouse.load import LoadSummary
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_dir: Path
+    crawl: stages.CrawlSummary
+    tag: stages.TagSummary
+    load: LoadSummary
+    load_seconds: float
+
+
+@task(cache_policy=NO_CACHE)
+def crawl_task(
+    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, delay: float | None
+) -> stages.CrawlSummary:
+    return stages.crawl(settings, spider, start_urls, run_dir, delay=delay)
+
+
+@task(cache_policy=NO_CACHE)
+def tag_task(reviews_path: Path, tagged_path: Path) -> stages.TagSummary:
+    return stages.tag_reviews(reviews_path, tagged_path)
+
+
+@task(cache_policy=NO_CACHE)
+def load_task(
+    settings: Settings, tagged_path: Path, crawl: stages.CrawlSummary, started_at: datetime
+) -> tuple[LoadSummary, float]:
+    begun = datetime.now(UTC)
+    summary = stages.load(settings, tagged_path, crawl, started_at)
+    return summary, (datetime.now(UTC) - begun).total_seconds()
+
+
+@flow(name="revint-crawl-tag-load")
+def crawl_tag_load(settings: Settings, spider: str, start_urls: list[str], delay: float | None = None) -> RunSummary:
+    """The nightly chain for one spider: crawl → tag → load."""
+    started_at = datetime.now(UTC)
+    run_dir = stages.new_run_dir(settings, spider)
+    crawl = crawl_task(settings, spider, start_urls, run_dir, delay)
+    tagged = tag_task(crawl.output, run_dir / "tagged.jsonl")
+    loaded, seconds = load_task(settings, run_dir / "tagged.jsonl", crawl, started_at)
+    return RunSummary(run_dir, crawl, tagged, loaded, seconds)
+
+
+@flow(name="revint-demo")
+def demo_flow(settings: Settings) -> RunSummary:
+    """The embedded default: serve the bundled sample site on 127.0.0.1 and run the chain against it."""
+    with serve_sample_site(settings.sample_site_dir) as base_url:
+        return crawl_tag_load(settings, "sample", [base_url + "/"], delay=0.0)

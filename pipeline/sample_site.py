@@ -1,0 +1,217 @@
+"""The bundled sample review site: fictional companies served on 127.0.0.1 for the demo and the tests.
+
+Its pages mimic a real review platform: paginated company review lists, reviewer pseudonyms with
+profile links (which revint must never store), French sub-rating labels, a robots.txt and JSON-LD.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+PAGE_SIZE = 10
+ROBOTS_TXT = "User-agent: *\nDisallow: /membres/\nDisallow: /recherche\n"
+SUBRATING_LABELS = {
+    "culture": "Culture et valeurs",
+    "work_life_balance": "Équilibre travail/vie privée",
+    "career": "Opportunités de carrière",
+    "compensation": "Rémunération et avantages",
+    "management": "Équipe dirigeante",
+}
+STATUS_LABELS = {
+    "full_time": "CDI temps plein",
+    "part_time": "Temps partiel",
+    "contract": "CDD",
+    "intern": "Stage",
+    "apprentice": "Alternance",
+    "freelance": "Freelance",
+}
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass(frozen=True)
+class SampleCompany:
+    slug: str
+    name: str
+    sector: str
+    city: str
+    reviews: list[dict[str, Any]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.reviews) // PAGE_SIZE))
+
+
+def load_companies(site_dir: Path) -> dict[str, SampleCompany]:
+    """Every company file under `site_dir/companies`, newest reviews first as review sites list them."""
+    companies = {}
+    for path in sorted((site_dir / "companies").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        info = raw["company"]
+        reviews = sorted(raw["reviews"], key=lambda r: (r["date"], r["id"]), reverse=True)
+        companies[info["slug"]] = SampleCompany(info["slug"], info["name"], info["sector"], info["city"], reviews)
+    return companies
+
+
+def _pseudonym(review_id: str) -> str:
+    return "membre-" + hashlib.sha1(review_id.encode()).hexdigest()[:8]
+
+
+def _french_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
+
+
+def render_review(review: dict[str, Any]) -> str:
+    stars = "★" * review["rating"] + "☆" * (5 - review["rating"])
+    author = _pseudonym(review["id"])
+    current = "Employé actuel" if review["current"] else "Ancien employé"
+    subratings = "".join(
+        f'<dt>{escape(SUBRATING_LABELS[k])}</dt><dd data-value="{v}">{v}</dd>'
+        for k, v in review.get("subratings", {}).items()
+    )
+    sections = "".join(
+        f'<section class="{name}"><h4>{label}</h4>{_paragraphs(review[name])}</section>'
+        for name, label in (
+            ("pros", "Avantages"),
+            ("cons", "Inconvénients"),
+            ("advice", "Conseils à la direction"),
+        )
+        if review.get(name)
+    )
+    return f"""
+<article class="review" id="avis-{escape(review["id"])}" data-review-id="{escape(review["id"])}"
+         lang="{review["lang"]}">
+  <header>
+    <h3 class="review-title">{escape(review["title"])}</h3>
+    <span class="rating" data-value="{review["rating"]}" title="{review["rating"]} sur 5">{stars}</span>
+    <time datetime="{review["date"]}">{_french_date(review["date"])}</time>
+    <span class="author">par <a href="/membres/{author}">{author}</a></span>
+    <span class="job-title">{escape(review["job_title"])}</span>
+    <span class="location">{escape(review["location"])}</span>
+    <span class="status" data-current="{str(review["current"]).lower()}"
+          data-contract="{review["employment_status"]}">{current}, {STATUS_LABELS[review["employment_status"]]}</span>
+  </header>
+  <dl class="subratings">{subratings}</dl>
+  {sections}
+</article>"""
+
+
+def render_company_page(company: SampleCompany, page: int) -> str:
+    start = (page - 1) * PAGE_SIZE
+    reviews = company.reviews[start : start + PAGE_SIZE]
+    base = f"/entreprise/{company.slug}/avis"
+    next_link = f'<link rel="next" href="{base}?page={page + 1}">' if page < company.pages else ""
+    next_anchor = (
+        f'<a class="pagination-next" href="{base}?page={page + 1}">Page suivante</a>' if page < company.pages else ""
+    )
+    average = round(sum(r["rating"] for r in company.reviews) / len(company.reviews), 1)
+    json_ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "EmployerAggregateRating",
+            "itemReviewed": {"@type": "Organization", "name": company.name},
+            "ratingValue": average,
+            "ratingCount": len(company.reviews),
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        ensure_ascii=False,
+    )
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<title>Avis {escape(company.name)} — page {page}</title>
+{next_link}
+<script type="application/ld+json">{json_ld}</script>
+</head><body>
+<main class="company" data-company-slug="{company.slug}">
+  <h1 class="company-name">{escape(company.name)}</h1>
+  <p class="company-meta">{escape(company.sector)} · {escape(company.city)} · {len(company.reviews)} avis</p>
+  <div class="reviews">{"".join(render_review(r) for r in reviews)}</div>
+  <nav class="pagination">Page {page} / {company.pages} {next_anchor}</nav>
+</main></body></html>"""
+
+
+def render_index(companies: dict[str, SampleCompany]) -> str:
+    items = "".join(
+        f'<li><a class="company-link" href="/entreprise/{c.slug}/avis">{escape(c.name)}</a></li>'
+        for c in companies.values()
+    )
+    return (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Avis employeurs</title></head>'
+        f'<body><h1>Entreprises</h1><ul class="companies">{items}</ul></body></html>'
+    )
+
+
+def _handler_for(companies: dict[str, SampleCompany]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # quiet: the crawler logs requests
+            pass
+
+        def _send(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            parts = [p for p in url.path.split("/") if p]
+            if url.path == "/robots.txt":
+                self._send(200, ROBOTS_TXT, "text/plain; charset=utf-8")
+            elif not parts:
+                self._send(200, render_index(companies))
+            elif len(parts) == 3 and parts[0] == "entreprise" and parts[2] == "avis" and parts[1] in companies:
+                company = companies[parts[1]]
+                page_arg = parse_qs(url.query).get("page", ["1"])[0]
+                page = int(page_arg) if page_arg.isdigit() else 0
+                if 1 <= page <= company.pages:
+                    self._send(200, render_company_page(company, page))
+                else:
+                    self._send(404, "<h1>Page introuvable</h1>")
+            else:
+                self._send(404, "<h1>Page introuvable</h1>")
+
+    return Handler
+
+
+@contextmanager
+def serve_sample_site(site_dir: Path, port: int = 0) -> Iterator[str]:
+    """Serve the sample site on 127.0.0.1 in a background thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(load_companies(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

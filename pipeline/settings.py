@@ -1,0 +1,43 @@
+"""One typed settings object for every command and flow: environment variables over defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    db_path: Path
+    contact_url: str
+    download_delay: float
+
+    @property
+    def work_dir(self) -> Path:
+        """Generated files (git-ignored): crawl runs, the demo warehouse."""
+        return self.data_dir / "work"
+
+    @property
+    def sample_site_dir(self) -> Path:
+        return self.data_dir / "sample_site"
+
+    @property
+    def user_agent(self) -> str:
+        return f"revint/0.1 (employer-review research crawler; +{self.contact_url})"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("REVINT_DATA_DIR", REPO_ROOT / "data"))
+        return cls(
+            data_dir=data_dir,
+            db_path=Path(os.environ.get("REVINT_DB", data_dir / "work" / "revint.duckdb")),
+            contact_url=os.environ.get("REVINT_CONTACT_URL", "https://github.com/revint/revint"),
+            download_delay=float(os.environ.get("REVINT_DOWNLOAD_DELAY", "1.0")),
+        )
+
+    def with_db(self, db_path: Path | None) -> Settings:
+        return self if db_path is None else replace(self, db_path=db_path)

@@ -1,0 +1,191 @@
+"""The pipeline's stages as plain typed functions: crawl → tag → load. Flows and the CLI call these."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from models.lang import detect_language
+from models.tagger import Tagger, TagInput
+from pipeline.progress import Progress
+from pipeline.settings import Settings
+from pipeline.warehouse.load import LoadSummary, TaggedReview, load_file, record_crawl_run
+from spiders.extensions import stats_path
+from spiders.record import ReviewRecord
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    run_id: str
+    source: str
+    output: Path
+    pages: int
+    reviews_written: int
+    reviews_dropped: int
+    malformed: int
+    canary_alerts: int
+    seconds: float
+    stats: dict[str, Any]
+
+    def as_run_row(self, started_at: datetime) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "source": self.source,
+            "started_at": started_at,
+            "finished_at": datetime.now(UTC),
+            "pages": self.pages,
+            "reviews_written": self.reviews_written,
+            "reviews_dropped": self.reviews_dropped,
+            "malformed": self.malformed,
+            "canary_alerts": self.canary_alerts,
+            "stats": self.stats,
+        }
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    reviews: int
+    mentions: int
+    skipped_other_language: int
+    seconds: float
+
+
+class CrawlFailed(RuntimeError):
+    pass
+
+
+def new_run_dir(settings: Settings, label: str) -> Path:
+    run_dir = settings.work_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{label}"
+    run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def _count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with path.open("rb") as data:
+        return sum(1 for _ in data)
+
+
+def crawl(
+    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, *, delay: float | None = None
+) -> CrawlSummary:
+    """Run one spider in a subprocess (Scrapy's reactor cannot restart), reporting progress as it goes."""
+    output = run_dir / "reviews.jsonl"
+    command = [
+        sys.executable,
+        "-m",
+        "spiders.run",
+        spider,
+        str(output),
+        "-a",
+        f"start_urls={','.join(start_urls)}",
+        "-s",
+        f"USER_AGENT={settings.user_agent}",
+        "-s",
+        f"DOWNLOAD_DELAY={settings.download_delay if delay is None else delay}",
+        "-s",
+        f"JOBDIR={run_dir / 'job'}",
+        "-s",
+        f"LOG_FILE={run_dir / 'crawl.log'}",
+    ]
+    if delay == 0:
+        command += ["-s", "AUTOTHROTTLE_ENABLED=False"]
+    progress = Progress(f"crawl {spider}", "reviews")
+    with subprocess.Popen(command) as process:
+        while process.poll() is None:
+            progress.update(_count_lines(output))
+            time.sleep(0.2)
+    progress.update(_count_lines(output))
+    seconds = progress.done()
+    if process.returncode != 0 or not stats_path(output).exists():
+        raise CrawlFailed(f"crawl {spider} failed (exit {process.returncode}); see {run_dir / 'crawl.log'}")
+    stats = json.loads(stats_path(output).read_text(encoding="utf-8"))
+    return CrawlSummary(
+        run_id=run_dir.name,
+        source=spider,
+        output=output,
+        pages=stats.get("revint/pages", 0),
+        reviews_written=stats.get("revint/reviews_written", 0),
+        reviews_dropped=stats.get("revint/reviews_dropped", 0),
+        malformed=stats.get("revint/pages_malformed", 0) + stats.get("revint/review_blocks_malformed", 0),
+        canary_alerts=stats.get("revint/canary_empty_pages", 0),
+        seconds=seconds,
+        stats=stats,
+    )
+
+
+def read_reviews(path: Path) -> Iterator[ReviewRecord]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield ReviewRecord.from_json_dict(json.loads(line))
+
+
+def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None) -> TagSummary:
+    """Tag every section of every review; resumes after the last review already in `tagged_path`."""
+    tagger = tagger or Tagger()
+    done = {TaggedReview.from_json_line(line).review.review_id for line in _lines(tagged_path)}
+    progress = Progress("tag", "reviews", total=_count_lines(reviews_path))
+    progress.update(len(done))
+    mentions = other = 0
+    with tagged_path.open("a", encoding="utf-8") as out:
+        for review in read_reviews(reviews_path):
+            if review.review_id in done:
+                continue
+            tagged = tag_review(review, tagger)
+            mentions += len(tagged.mentions)
+            other += tagged.review.lang not in ("fr", "en")
+            out.write(tagged.to_json_line() + "\n")
+            progress.advance()
+    seconds = progress.done()
+    return TagSummary(progress.count, mentions, other, seconds)
+
+
+def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
+    """One review's mentions over all its sections, in one language detected on all its text."""
+    sections = review.sections()
+    review.lang = review.lang or detect_language("\n".join([review.title or "", *sections.values()]))
+    items = [TagInput(name, text, name, lang=review.lang) for name, text in sections.items()]
+    mentions = [
+        {
+            "section": result.id,
+            "unit_index": m.unit_index,
+            "start_char": m.start_char,
+            "end_char": m.end_char,
+            "unit_text": m.text,
+            "theme": m.theme,
+            "polarity": m.polarity,
+            "score": m.score,
+            "model_version": tagger.version,
+        }
+        for result in tagger.tag(items)
+        for m in result.mentions
+    ]
+    return TaggedReview(review, mentions)
+
+
+def _lines(path: Path) -> Iterator[str]:
+    if path.exists():
+        with path.open(encoding="utf-8") as lines:
+            yield from (line for line in lines if line.strip())
+
+
+def load(
+    settings: Settings,
+    tagged_path: Path,
+    crawl_summary: CrawlSummary | None = None,
+    started_at: datetime | None = None,
+) -> LoadSummary:
+    """Load a run's tagged reviews into the warehouse; record the crawl run it came from."""
+    summary = load_file(settings.db_path, tagged_path)
+    if crawl_summary is not None:
+        record_crawl_run(settings.db_path, crawl_summary.as_run_row(started_at or datetime.now(UTC)))
+    return summary

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: versioned schema, idempotent loads, key checks, marts."""

@@ -1,0 +1,80 @@
+"""Open a warehouse file, bring its schema up to date, and run the key checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from models.taxonomy import THEME_IDS
+
+SQL_DIR = Path(__file__).parent / "sql"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+class DataQualityError(RuntimeError):
+    """A key check found offending rows: the load is rolled back."""
+
+
+def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse; a writable one also applies pending migrations and refreshes marts."""
+    if read_only:
+        if not db_path.exists():
+            raise FileNotFoundError(f"no warehouse at {db_path}: run `revint demo` or `revint load` first")
+        return duckdb.connect(str(db_path), read_only=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered migrations not yet recorded, each in its own transaction; recreate the mart views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = []
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
+        version = int(match.group(1))
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, match.group(2)])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        done.append(path.name)
+    for path in sorted((SQL_DIR / "marts").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+    return done
+
+
+def checks() -> dict[str, str]:
+    """The named key-check queries of sql/checks.sql."""
+    themes = ", ".join(f"'{theme}'" for theme in THEME_IDS)
+    text = (SQL_DIR / "checks.sql").read_text(encoding="utf-8").replace("{themes}", themes)
+    named = {}
+    for block in text.split("-- name: ")[1:]:
+        name, _, query = block.partition("\n")
+        named[name.strip()] = query.strip().rstrip(";")
+    return named
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise DataQualityError naming every failed check with an example of its offending rows."""
+    failures = []
+    for name, query in checks().items():
+        rows = con.execute(f"SELECT * FROM ({query}) LIMIT 3").fetchall()
+        if rows:
+            failures.append(f"{name}: e.g. {rows}")
+    if failures:
+        raise DataQualityError("data-quality checks failed:\n  " + "\n  ".join(failures))

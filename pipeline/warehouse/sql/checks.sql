@@ -1,0 +1,28 @@
+-- Key checks run after every load. Each query returns the offending rows; the load fails if any does.
+
+-- name: reviews_key_unique
+SELECT review_id, count(*) AS n FROM reviews GROUP BY review_id HAVING n > 1;
+
+-- name: reviews_company_known
+SELECT review_id FROM reviews WHERE company_id NOT IN (SELECT company_id FROM companies);
+
+-- name: reviews_rating_in_range
+SELECT review_id, rating FROM reviews WHERE rating IS NOT NULL AND NOT rating BETWEEN 1 AND 5;
+
+-- name: mentions_review_known
+SELECT review_id FROM mentions WHERE review_id NOT IN (SELECT review_id FROM reviews);
+
+-- name: mentions_theme_accepted
+SELECT review_id, theme FROM mentions WHERE theme NOT IN ({themes});
+
+-- name: mentions_polarity_accepted
+SELECT review_id, polarity FROM mentions WHERE polarity NOT IN ('positive', 'negative');
+
+-- name: mentions_score_in_range
+SELECT review_id, score FROM mentions WHERE NOT score BETWEEN 0 AND 1;
+
+-- name: subratings_theme_accepted
+SELECT review_id, theme FROM review_subratings WHERE theme NOT IN ({themes});
+
+-- name: subratings_in_range
+SELECT review_id, rating FROM review_subratings WHERE NOT rating BETWEEN 1 AND 5;

@@ -1,0 +1,45 @@
+-- Per company × theme: how many reviews raise the theme, how often negatively, and a negative share
+-- smoothed toward the all-company baseline so that 2 of 3 reviews do not outrank 40 of 100.
+CREATE OR REPLACE VIEW mart_company_theme AS
+WITH
+review_counts AS (
+    SELECT company_id, count(*) AS reviews
+    FROM reviews
+    GROUP BY company_id
+),
+review_theme AS (
+    SELECT r.company_id, m.review_id, m.theme,
+           bool_or(m.polarity = 'negative') AS has_negative,
+           bool_or(m.polarity = 'positive') AS has_positive,
+           count(*) AS mentions
+    FROM mentions AS m
+    JOIN reviews AS r USING (review_id)
+    GROUP BY ALL
+),
+company_theme AS (
+    SELECT company_id, theme,
+           sum(mentions)::INTEGER AS mentions,
+           count(*) FILTER (WHERE has_negative)::INTEGER AS reviews_negative,
+           count(*) FILTER (WHERE has_positive)::INTEGER AS reviews_positive
+    FROM review_theme
+    GROUP BY ALL
+),
+baseline AS (
+    SELECT ct.theme, sum(ct.reviews_negative) / (SELECT count(*) FROM reviews) AS baseline_negative_share
+    FROM company_theme AS ct
+    GROUP BY ct.theme
+)
+SELECT ct.company_id,
+       c.name AS company_name,
+       ct.theme,
+       rc.reviews,
+       ct.mentions,
+       ct.reviews_negative,
+       ct.reviews_positive,
+       ct.reviews_negative / rc.reviews AS negative_share,
+       b.baseline_negative_share,
+       (ct.reviews_negative + 10 * b.baseline_negative_share) / (rc.reviews + 10) AS smoothed_negative_share
+FROM company_theme AS ct
+JOIN review_counts AS rc USING (company_id)
+JOIN companies AS c USING (company_id)
+JOIN baseline AS b USING (theme);

@@ -1,0 +1,1 @@
+"""Scrapy project: spiders that fetch employer reviews and parsers that turn pages into records."""

@@ -1,0 +1,1 @@
+"""Pure functions from a fetched page to review records: shared by spiders, `revint parse` and tests."""

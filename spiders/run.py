@@ -1,0 +1,41 @@
+"""Run one crawl in this process: `python -m spiders.run SPIDER OUTPUT.jsonl [-a k=v] [-s K=V]`.
+
+Scrapy's reactor cannot restart within a process, so every crawl gets a process of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep:
+            raise SystemExit(f"expected KEY=VALUE, got {value!r}")
+        pairs[key] = rest
+    return pairs
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m spiders.run")
+    parser.add_argument("spider")
+    parser.add_argument("output", help="JSON Lines file the valid records are appended to")
+    parser.add_argument("-a", dest="arguments", action="append", default=[], help="spider argument KEY=VALUE")
+    parser.add_argument("-s", dest="settings", action="append", default=[], help="Scrapy setting KEY=VALUE")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.update(_pairs(args.settings), priority="cmdline")
+    settings.set("REVINT_OUTPUT", args.output, priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(args.spider, **_pairs(args.arguments))
+    process.start()
+
+
+if __name__ == "__main__":
+    main()

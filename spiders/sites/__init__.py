@@ -1,0 +1,1 @@
+"""One small spider per site."""
