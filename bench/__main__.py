@@ -51,8 +51,6 @@ def demo_flow_seconds(settings: Settings) -> float:
 
     with tempfile.TemporaryDirectory() as scratch:
         local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "bench.duckdb")
-        local_site = Path(scratch) / "sample_site"
-        local_site.symlink_to(settings.sample_site_dir, target_is_directory=True)
         started = time.perf_counter()
         demo_flow(local)
         return time.perf_counter() - started

@@ -10,6 +10,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -49,30 +51,32 @@ class UnitSegmenter:
     def __init__(self, contrast: tuple[tuple[str, ...], ...]) -> None:
         self.contrast = contrast
 
-    def _starts_contrast(self, doc: Doc, i: int) -> bool:
-        for marker in self.contrast:
-            words = [fold(t.text) for t in doc[i : i + len(marker)]]
-            if tuple(words) == marker:
-                return True
-        return False
-
-    def __call__(self, doc: Doc) -> Doc:
+    def unit_starts(self, doc: Doc) -> list[bool]:
+        words = [fold(token.text) for token in doc]
+        starts = []
         line_start = True
         for i, token in enumerate(doc):
             previous = doc[i - 1] if i else None
             start = (
-                i == 0
-                or (previous is not None and previous.is_space and "\n" in previous.text)
-                or (previous is not None and previous.text[-1] in _END_PUNCT)
-                or (previous is not None and "\n" in previous.whitespace_)
+                previous is None
+                or (previous.is_space and "\n" in previous.text)
+                or previous.text[-1] in _END_PUNCT
+                or "\n" in previous.whitespace_
                 or (line_start and token.text in _BULLETS)
-                or self._starts_contrast(doc, i)
+                or any(tuple(words[i : i + len(marker)]) == marker for marker in self.contrast)
             )
-            token.is_sent_start = start
+            starts.append(start)
             if not token.is_space:
                 line_start = False
             if "\n" in token.text or "\n" in token.whitespace_:
                 line_start = True
+        return starts
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc):
+            # One bulk write: setting token.is_sent_start one token at a time is quadratic in spaCy.
+            flags = numpy.array([1 if start else -1 for start in self.unit_starts(doc)], dtype="int64").astype("uint64")
+            doc.from_array([SENT_START], flags.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 
@@ -99,19 +103,21 @@ class ThemeRules:
         self.rules = rules
 
     def themes(self, folded: str) -> set[str]:
+        """Themes named in a unit; weak terms count only where no other theme is named."""
         matches = [
-            (m.start(), m.end(), theme)
-            for theme, pattern in self.rules.themes.items()
+            (m.start(), m.end(), theme, strength)
+            for strength, lexicon in (("strong", self.rules.themes), ("weak", self.rules.weak_themes))
+            for theme, pattern in lexicon.items()
             for m in pattern.finditer(folded)
         ]
-        kept = set()
-        for start, end, theme in matches:
+        kept: dict[str, set[str]] = {"strong": set(), "weak": set()}
+        for start, end, theme, strength in matches:
             inside_longer = any(
-                s <= start and end <= e and (e - s) > (end - start) and t != theme for s, e, t in matches
+                s <= start and end <= e and (e - s) > (end - start) and t != theme for s, e, t, _ in matches
             )
             if not inside_longer:
-                kept.add(theme)
-        return kept
+                kept[strength].add(theme)
+        return kept["strong"] or kept["weak"]
 
     def polarity_score(self, folded: str, section: str) -> float:
         """Cue votes (a negator flips the next cue), missing things count against, then the section prior."""
@@ -149,12 +155,13 @@ class ThemeRules:
         return score + SECTION_PRIOR.get(section, 0.0)
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = []
+        mentions: list[Mention] = []
+        whole = doc.text  # built on each access: once per doc, not once per unit
         for index, unit in enumerate(doc.sents):
             start, end = _trimmed(unit)
             if start >= end:
                 continue
-            text = doc.text[start:end]
+            text = whole[start:end]
             folded = fold(text)
             themes = self.themes(folded)
             if not themes:

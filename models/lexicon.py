@@ -31,6 +31,7 @@ class LanguageRules:
     """Everything the rules need for one language, compiled."""
 
     themes: dict[str, re.Pattern[str]]
+    weak_themes: dict[str, re.Pattern[str]]
     positive: re.Pattern[str]
     negative: re.Pattern[str]
     negators: frozenset[str]
@@ -41,11 +42,12 @@ class LanguageRules:
 @cache
 def load_rules(lang: str, path: Path = LEXICON_PATH) -> LanguageRules:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))[lang]
-    unknown = set(raw["themes"]) - set(THEME_IDS)
+    unknown = (set(raw["themes"]) | set(raw["weak_themes"])) - set(THEME_IDS)
     if unknown:
         raise ValueError(f"{path}: unknown theme ids {sorted(unknown)}")
     return LanguageRules(
         themes={theme: compile_terms(terms) for theme, terms in raw["themes"].items()},
+        weak_themes={theme: compile_terms(terms) for theme, terms in raw["weak_themes"].items()},
         positive=compile_terms(raw["cues"]["positive"]),
         negative=compile_terms(raw["cues"]["negative"]),
         negators=frozenset(raw["cues"]["negators"]),

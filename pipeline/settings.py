@@ -13,6 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 class Settings:
     data_dir: Path
     db_path: Path
+    sample_site_dir: Path
     contact_url: str
     download_delay: float
 
@@ -20,10 +21,6 @@ class Settings:
     def work_dir(self) -> Path:
         """Generated files (git-ignored): crawl runs, the demo warehouse."""
         return self.data_dir / "work"
-
-    @property
-    def sample_site_dir(self) -> Path:
-        return self.data_dir / "sample_site"
 
     @property
     def user_agent(self) -> str:
@@ -35,6 +32,7 @@ class Settings:
         return cls(
             data_dir=data_dir,
             db_path=Path(os.environ.get("REVINT_DB", data_dir / "work" / "revint.duckdb")),
+            sample_site_dir=Path(os.environ.get("REVINT_SAMPLE_SITE", data_dir / "sample_site")),
             contact_url=os.environ.get("REVINT_CONTACT_URL", "https://github.com/revint/revint"),
             download_delay=float(os.environ.get("REVINT_DOWNLOAD_DELAY", "1.0")),
         )

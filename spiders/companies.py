@@ -13,6 +13,7 @@ _LEGAL_SUFFIXES: Final = re.compile(
 def canonical_company_id(name: str) -> str:
     """A stable slug for an employer name: accents, case, punctuation and legal suffixes ignored."""
     folded = normalize_label(name).replace("&", " and ")
+    folded = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", folded)  # "s.a." → "sa.", "s.a.s." → "sas."
     core = _LEGAL_SUFFIXES.sub(" ", folded)
     slug = re.sub(r"[^a-z0-9]+", "-", core).strip("-")
     return slug or re.sub(r"[^a-z0-9]+", "-", folded).strip("-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -10,6 +11,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from spiders.record import ReviewRecord, dumps, problems
+
+
+def problem_code(problem: str) -> str:
+    """A stats key for a validation problem: its words without the values ("rating-outside")."""
+    words = re.sub(r"'[^']*'|[\w-]*\d[\w.=-]*|[^\w\s-]", " ", problem).split()
+    return "-".join(words)
 
 
 class _CrawlerAware:
@@ -33,7 +40,7 @@ class ValidateRecord(_CrawlerAware):
         if found:
             self.count("revint/reviews_dropped")
             for problem in found:
-                self.count(f"revint/dropped/{problem.split(' ')[0]}")
+                self.count(f"revint/dropped/{problem_code(problem)}")
             raise DropItem(f"invalid review {item.review_id} ({item.url}): {'; '.join(found)}")
         return item
 

@@ -117,16 +117,23 @@ def find_company(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, str]:
 def _findings(
     con: duckdb.DuckDBPyConnection, company_id: str, polarity: str, top: int, lang: str, quotes: int
 ) -> list[ThemeFinding]:
+    """Ranked themes with quotes; a review quoted for one theme is not quoted again for a later one."""
     rows = con.execute(
         _sql("company_themes"),
         {"company_id": company_id, "polarity": polarity, "min_reviews": 2, "top": top},
     ).fetchall()
+    quoted: set[str] = set()
     findings = []
     for theme, reviews, raising, share, baseline, _smoothed in rows:
-        found = con.execute(
-            _sql("theme_quotes"),
-            {"company_id": company_id, "theme": theme, "polarity": polarity, "quotes": quotes},
-        ).fetchall()
+        candidates = [
+            Quote(*row)
+            for row in con.execute(
+                _sql("theme_quotes"),
+                {"company_id": company_id, "theme": theme, "polarity": polarity, "quotes": 4 * quotes},
+            ).fetchall()
+        ]
+        chosen = ([q for q in candidates if q.review_id not in quoted] or candidates)[:quotes]
+        quoted.update(q.review_id for q in chosen)
         questions = [q[lang] for q in question_bank()[theme][:2]] if polarity == "negative" else []
         findings.append(
             ThemeFinding(
@@ -136,7 +143,7 @@ def _findings(
                 reviews=reviews,
                 share=share,
                 baseline_share=baseline or 0.0,
-                quotes=[Quote(*row) for row in found],
+                quotes=chosen,
                 questions=questions,
             )
         )

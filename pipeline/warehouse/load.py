@@ -81,7 +81,9 @@ def read_tagged(path: Path) -> list[TaggedReview]:
 
 
 def _arrow_batches(batch: Iterable[TaggedReview]) -> tuple[pa.Table, pa.Table, pa.Table]:
-    reviews, subratings, mentions = [], [], []
+    reviews: list[dict[str, Any]] = []
+    subratings: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
     for tagged in batch:
         row = tagged.review.to_json_dict()
         reviews.append(

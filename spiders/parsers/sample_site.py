@@ -44,13 +44,10 @@ def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -
     except ValueError:
         raise ValueError(f"review {review_id}: unparseable date {when!r}") from None
     subratings: dict[str, float] = {}
-    for label, value in zip(
-        node.css("dl.subratings dt::text").getall(),
-        node.css("dl.subratings dd::attr(data-value)").getall(),
-        strict=False,
-    ):
+    for label in node.css("dl.subratings dt"):
+        value = label.xpath("following-sibling::dd[1]/@data-value").get()
         score = _number(value, f"review {review_id}: sub-rating")
-        for theme in themes_for_rating_label(label):
+        for theme in themes_for_rating_label(" ".join(label.css("::text").getall())):
             if score is not None:
                 subratings[theme] = score
     status = node.css(".status")
@@ -79,7 +76,7 @@ def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -
 
 def parse_page(html: str, url: str, fetched_at: datetime) -> ParsedPage:
     """Records from one company review page; a malformed review block becomes an error, not an exception."""
-    page = Selector(text=html)
+    page = Selector(text=html, type="html")
     company_name = _text(page, "h1.company-name")
     parsed = ParsedPage(company_name=company_name)
     next_href = page.css('link[rel="next"]::attr(href)').get() or page.css("a.pagination-next::attr(href)").get()

@@ -1,0 +1,151 @@
+"""The rules tagger: taxonomy examples, negation, segmentation, languages and awkward input."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.lang import detect_language
+from models.tagger import Tagger, TagInput, TagResult
+from models.taxonomy import THEME_IDS
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger()
+
+
+def tag(tagger: Tagger, text: str, section: str = "body", lang_hint: str | None = None) -> TagResult:
+    return next(tagger.tag([TagInput("t", text, section, lang_hint)]))
+
+
+def labels(result: TagResult) -> set[tuple[str, str]]:
+    return {(m.theme, m.polarity) for m in result.mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("Manager à l'écoute, bonne ambiance", "pros", {("management", "positive"), ("culture", "positive")}),
+        ("Aucune évolution, salaire bas", "cons", {("career", "negative"), ("compensation", "negative")}),
+        ("Trop de réunions, process lourds", "cons", {("organization", "negative")}),
+        ("Sous-effectif chronique, on court toute la journée", "cons", {("workload", "negative")}),
+        ("Télétravail 2 jours par semaine", "pros", {("work_life_balance", "positive")}),
+        ("Good pay but no raise in three years", "pros", {("compensation", "positive"), ("compensation", "negative")}),
+        ("RAS", "cons", set()),
+    ],
+)
+def test_taxonomy_examples_get_their_documented_labels(
+    tagger: Tagger, text: str, section: str, expected: set[tuple[str, str]]
+) -> None:
+    assert labels(tag(tagger, text, section)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("pas de télétravail", "pros", ("work_life_balance", "negative")),
+        ("aucune reconnaissance", "pros", ("management", "negative")),
+        ("jamais de prime", "body", ("compensation", "negative")),
+        ("pas de stress", "cons", ("workload", "positive")),
+        ("not bad pay", "cons", ("compensation", "positive")),
+        ("no overtime paid, ever", "pros", ("work_life_balance", "negative")),
+        ("missions inintéressantes", "pros", ("job_content", "negative")),
+        ("aucun inconvénient, société très bien organisée", "cons", ("organization", "positive")),
+    ],
+)
+def test_negation_and_meaning_beat_the_section(
+    tagger: Tagger, text: str, section: str, expected: tuple[str, str]
+) -> None:
+    assert expected in labels(tag(tagger, text, section))
+
+
+THEME_EXAMPLES = {
+    "management": ("Mon manager ne donne aucune reconnaissance", "My manager micromanages everything"),
+    "culture": ("Ambiance toxique entre collègues", "Toxic culture and office politics"),
+    "work_life_balance": ("Horaires à rallonge et week-ends travaillés", "Long hours and weekends on call"),
+    "workload": ("Pression énorme et sous-effectif permanent", "Constant pressure, we are understaffed"),
+    "compensation": ("Salaire très bas, aucune prime", "Salary below market and no bonus"),
+    "career": ("Aucune évolution possible, pas de formation", "No career growth and no training"),
+    "job_security": ("Plan social tous les ans, licenciements", "Layoffs every year, constant restructuring"),
+    "diversity_inclusion": ("Remarques sexistes et discrimination", "Sexism and harassment were ignored"),
+    "organization": ("Process lourds et outils informatiques obsolètes", "Chaotic processes and outdated tools"),
+    "working_conditions": ("Locaux vétustes, open space bruyant", "Noisy open space and broken equipment"),
+    "job_content": ("Tâches répétitives et inintéressantes", "Boring repetitive tasks"),
+}
+
+
+def test_every_theme_has_an_example_in_both_languages() -> None:
+    assert set(THEME_EXAMPLES) == set(THEME_IDS)
+
+
+@pytest.mark.parametrize("theme", THEME_IDS)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_theme_recognised_as_a_concern_in_both_languages(tagger: Tagger, theme: str, lang: str) -> None:
+    text = THEME_EXAMPLES[theme][0 if lang == "fr" else 1]
+    result = tag(tagger, text, "cons")
+    assert result.lang == lang
+    assert (theme, "negative") in labels(result)
+
+
+def test_contrast_and_bullets_split_units_with_their_own_polarity(tagger: Tagger) -> None:
+    result = tag(tagger, "- très bonne ambiance mais salaire pas terrible\n- horaires à rallonge", "pros")
+    texts = {(m.theme, m.polarity): m.text for m in result.mentions}
+    assert texts[("culture", "positive")] == "très bonne ambiance"
+    assert texts[("compensation", "negative")] == "mais salaire pas terrible"
+    assert texts[("work_life_balance", "negative")] == "horaires à rallonge"
+    assert len({m.unit_index for m in result.mentions}) == 3
+
+
+def test_mention_offsets_point_at_the_unit_text(tagger: Tagger) -> None:
+    text = "Bonne ambiance. However the pay is low; no training at all."
+    for mention in tag(tagger, text).mentions:
+        assert text[mention.start_char : mention.end_char] == mention.text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "👍👍🔥", "RAS", "nothing", "super entreprise"])
+def test_text_without_theme_gets_no_label(tagger: Tagger, text: str) -> None:
+    assert tag(tagger, text, "cons").mentions == []
+
+
+def test_emoji_do_not_disturb_tagging(tagger: Tagger) -> None:
+    assert ("culture", "positive") in labels(tag(tagger, "Super ambiance 😍🎉 entre collègues", "pros"))
+
+
+def test_100_kb_text_is_tagged_whole(tagger: Tagger) -> None:
+    text = "Salaire trop bas. " * 6000
+    result = tag(tagger, text, "cons")
+    assert len(text) > 100_000
+    assert len(result.mentions) == 6000
+    assert {m.theme for m in result.mentions} == {"compensation"}
+
+
+def test_other_languages_are_flagged_and_not_tagged(tagger: Tagger) -> None:
+    result = tag(tagger, "Das Gehalt ist nicht gut und die Stimmung ist sehr schlecht")
+    assert result.lang == "other"
+    assert result.mentions == []
+
+
+def test_mixed_language_text_gets_the_majority_language(tagger: Tagger) -> None:
+    result = tag(tagger, "Très bonne ambiance dans l'équipe et les collègues sont top, but the pay is low", "pros")
+    assert result.lang == "fr"
+    assert ("culture", "positive") in labels(result)
+
+
+def test_language_hint_decides_when_the_text_gives_no_evidence() -> None:
+    assert detect_language("Salary", "en") == "en"
+    assert detect_language("Salaire") == "fr"
+    assert detect_language("The salary is too low", "fr") == "en"
+
+
+def test_informal_french_without_accents_in_capitals(tagger: Tagger) -> None:
+    result = tag(tagger, "SALAIRE MINABLE ET AUCUNE RECONNAISSANCE, tjrs en sous effectif", "cons")
+    assert {("compensation", "negative"), ("management", "negative"), ("workload", "negative")} <= labels(result)
+
+
+def test_results_come_back_in_input_order_across_languages(tagger: Tagger) -> None:
+    items = [
+        TagInput(str(i), text) for i, text in enumerate(["Bon salaire", "Great team", "Die Leute sind sehr gut"] * 200)
+    ]
+    results = list(tagger.tag(items))
+    assert [r.id for r in results] == [str(i) for i in range(600)]
+    assert [r.lang for r in results[:3]] == ["fr", "en", "other"]
