@@ -132,21 +132,42 @@ def read_reviews(path: Path) -> Iterator[ReviewRecord]:
 def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None) -> TagSummary:
     """Tag every section of every review; resumes after the last review already in `tagged_path`."""
     tagger = tagger or Tagger()
-    done = {TaggedReview.from_json_line(line).review.review_id for line in _lines(tagged_path)}
+    done = _tagged_ids_after_crash(tagged_path)
     progress = Progress("tag", "reviews", total=_count_lines(reviews_path))
     progress.update(len(done))
-    mentions = other = 0
+    reviews = mentions = other = 0
     with tagged_path.open("a", encoding="utf-8") as out:
         for review in read_reviews(reviews_path):
             if review.review_id in done:
                 continue
             tagged = tag_review(review, tagger)
+            reviews += 1
             mentions += len(tagged.mentions)
             other += tagged.review.lang not in ("fr", "en")
             out.write(tagged.to_json_line() + "\n")
             progress.advance()
     seconds = progress.done()
-    return TagSummary(progress.count, mentions, other, seconds)
+    return TagSummary(reviews, mentions, other, seconds)
+
+
+def _tagged_ids_after_crash(tagged_path: Path) -> set[str]:
+    """Review ids already tagged; a line torn by a crash mid-write is cut off so it is tagged again."""
+    if not tagged_path.exists():
+        return set()
+    done: set[str] = set()
+    kept = 0
+    with tagged_path.open("rb") as lines:
+        for raw in lines:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                done.add(TaggedReview.from_json_line(raw.decode("utf-8")).review.review_id)
+            except ValueError:
+                break
+            kept += len(raw)
+    with tagged_path.open("r+b") as data:
+        data.truncate(kept)
+    return done
 
 
 def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
@@ -170,12 +191,6 @@ def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
         for m in result.mentions
     ]
     return TaggedReview(review, mentions)
-
-
-def _lines(path: Path) -> Iterator[str]:
-    if path.exists():
-        with path.open(encoding="utf-8") as lines:
-            yield from (line for line in lines if line.strip())
 
 
 def load(

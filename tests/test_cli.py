@@ -1,0 +1,92 @@
+"""The `revint` command line, run as a user runs it: a subprocess with real stdin, stdout and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SampleRun
+
+
+def revint(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+
+
+def test_tag_follows_the_json_lines_contract() -> None:
+    lines = [
+        {"id": "a", "text": "Bonne ambiance mais salaire trop bas", "section": "pros"},
+        {"id": 7, "text": "Layoffs every year", "lang_hint": "en"},
+        {"id": "c", "text": "RAS", "section": "cons"},
+    ]
+    done = revint("tag", stdin="\n".join(json.dumps(line) for line in lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [row["id"] for row in out] == ["a", "7", "c"]
+    assert out[0]["lang"] == "fr" and out[1]["lang"] == "en"
+    assert {(t["theme"], t["polarity"]) for t in out[0]["themes"]} == {
+        ("culture", "positive"),
+        ("compensation", "negative"),
+    }
+    assert all(set(t) == {"theme", "polarity", "score", "text"} for t in out[0]["themes"])
+    assert out[2]["themes"] == []
+
+
+def test_tag_reports_malformed_lines_with_their_number_and_goes_on() -> None:
+    stdin = "\n".join(
+        [
+            '{"id": "ok1", "text": "Salaire correct"}',
+            "{not json",
+            '{"text": "no id"}',
+            '{"id": "x", "text": 42}',
+            '{"id": "y", "text": "t", "section": "intro"}',
+            "[1, 2]",
+            '{"id": "ok2", "text": "Great team"}',
+        ]
+    )
+    done = revint("tag", stdin=stdin)
+    assert done.returncode == 1
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["ok1", "ok2"]
+    for number, reason in [(2, "invalid JSON"), (3, "'id'"), (4, "'text'"), (5, "'section'"), (6, "JSON object")]:
+        assert f"line {number}: " in done.stderr and reason in done.stderr
+    assert "5 input line(s) rejected" in done.stderr
+
+
+def test_questions_prints_text_json_and_html_from_the_given_warehouse(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = str(sample_run.settings.db_path)
+    text = revint("questions", "Verdane", "--db", db)
+    assert text.returncode == 0, text.stderr
+    assert "Verdane Cosmetics" in text.stdout and "Questions à poser" in text.stdout
+    as_json = revint("questions", "verdane-cosmetics", "--db", db, "--format", "json", "--lang", "en", "--top", "2")
+    payload = json.loads(as_json.stdout)
+    assert len(payload["concerns"]) == 2 and payload["lang"] == "en"
+    page = tmp_path / "verdane.html"
+    assert revint("questions", "Verdane", "--db", db, "--format", "html", "--out", str(page)).returncode == 0
+    assert "<h1>Verdane Cosmetics</h1>" in page.read_text(encoding="utf-8")
+
+
+def test_questions_fails_clearly_on_unknown_company_or_missing_warehouse(sample_run: SampleRun, tmp_path: Path) -> None:
+    unknown = revint("questions", "Initech", "--db", str(sample_run.settings.db_path))
+    assert unknown.returncode == 2 and "matches no company" in unknown.stderr
+    missing = revint("questions", "Verdane", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "no warehouse" in missing.stderr
+
+
+def test_load_command_tags_and_loads_a_crawl_run_into_a_separate_warehouse(
+    sample_run: SampleRun, tmp_path: Path
+) -> None:
+    db = tmp_path / "other.duckdb"
+    done = revint("load", str(sample_run.run_dir), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert f"{sample_run.crawl.reviews_written} reviews" in done.stdout
+    companies = revint("companies", "--db", str(db))
+    assert len(companies.stdout.splitlines()) == 7

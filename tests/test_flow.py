@@ -1,0 +1,60 @@
+"""The whole chain: `revint demo` under Prefect without a server, run twice; resuming an interrupted tag."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipeline import stages
+from pipeline.settings import Settings
+from pipeline.warehouse.load import read_tagged
+from tests.conftest import SampleRun
+
+
+def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {
+        "REVINT_DATA_DIR": str(data_dir),
+        "REVINT_SAMPLE_SITE": str(Settings.from_env().sample_site_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
+
+
+def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotently(tmp_path: Path) -> None:
+    first = run_demo(tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    out = first.stdout
+    assert out.count("Préoccupations récurrentes") == 3
+    assert out.count("Questions à poser") == 9
+    assert out.count("«") >= 9
+    assert "load    355 reviews (355 new)" in out
+    assert "0 dropped, 0 malformed, 0 canary alerts" in out
+    assert "crawl sample:" in first.stderr  # progress lines
+
+    second = run_demo(tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "load    355 reviews (0 new); warehouse holds 355 reviews" in second.stdout
+    con = duckdb.connect(str(tmp_path / "work" / "revint.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM crawl_runs").fetchone() == (2,)
+    assert con.execute("SELECT count(DISTINCT review_id), count(*) FROM reviews").fetchone() == (355, 355)
+
+
+def test_a_tag_stage_killed_mid_write_resumes_without_duplicates(sample_run: SampleRun, tmp_path: Path) -> None:
+    complete = (sample_run.run_dir / "tagged.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    partial = tmp_path / "tagged.jsonl"
+    torn = complete[100][: len(complete[100]) // 2]  # the process died while writing this line
+    partial.write_text("".join(complete[:100]) + torn, encoding="utf-8")
+    summary = stages.tag_reviews(sample_run.crawl.output, partial)
+    assert summary.reviews == len(complete) - 100
+    resumed = [tagged.review.review_id for tagged in read_tagged(partial)]
+    assert len(resumed) == len(set(resumed)) == len(complete)

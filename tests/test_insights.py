@@ -1,0 +1,89 @@
+"""Insights from a real crawl of the sample site: ranked concerns, evidence drawn from reviews, questions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from pipeline.insights.render import as_html, as_text
+from pipeline.insights.report import CompanyNotFound, company_report, find_company, question_bank
+from pipeline.warehouse.db import connect
+from tests.conftest import SampleRun
+
+SAMPLE_COMPANIES = 7
+
+
+@pytest.fixture
+def con(sample_run: SampleRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(sample_run.settings.db_path, read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_every_sample_company_gets_concerns_with_counts_quotes_and_questions(con: duckdb.DuckDBPyConnection) -> None:
+    companies = [row[0] for row in con.execute("SELECT company_id FROM companies").fetchall()]
+    assert len(companies) == SAMPLE_COMPANIES
+    for company in companies:
+        report = company_report(con, company)
+        assert len(report.concerns) == 3, company
+        for concern in report.concerns:
+            assert concern.reviews_raising >= 2
+            assert 0 < concern.share <= 1
+            assert concern.quotes and concern.questions
+
+
+def test_quotes_are_real_review_text_without_author_identity(con: duckdb.DuckDBPyConnection) -> None:
+    report = company_report(con, "helio-logistique")
+    for concern in report.concerns:
+        for quote in concern.quotes:
+            row = con.execute(
+                "SELECT concat_ws('\n', pros, cons, advice, body) FROM reviews WHERE review_id = ?", [quote.review_id]
+            ).fetchone()
+            assert row is not None and quote.text in row[0]
+            assert "membre-" not in quote.text
+
+
+def test_one_review_is_not_quoted_for_two_concerns(con: duckdb.DuckDBPyConnection) -> None:
+    for company in ("boulangeries-ferrand", "nexalis-conseil", "quantifi-labs"):
+        quoted = [q.review_id for c in company_report(con, company).concerns for q in c.quotes]
+        assert len(quoted) == len(set(quoted))
+
+
+def test_companies_with_different_profiles_get_different_top_concerns(con: duckdb.DuckDBPyConnection) -> None:
+    top = {company: company_report(con, company).concerns[0].theme for company in ("helio-logistique", "quantifi-labs")}
+    assert top == {"helio-logistique": "working_conditions", "quantifi-labs": "organization"}
+
+
+def test_company_found_by_id_name_or_unambiguous_part(con: duckdb.DuckDBPyConnection) -> None:
+    expected = ("clinique-saint-aubin", "Clinique Saint-Aubin")
+    assert find_company(con, "clinique-saint-aubin") == expected
+    assert find_company(con, "Clinique Saint-Aubin") == expected
+    assert find_company(con, "saint aubin") == expected
+
+
+def test_unknown_or_ambiguous_company_lists_the_candidates(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(CompanyNotFound, match=r"matches no company.*Helio Logistique"):
+        find_company(con, "Initech")
+    with pytest.raises(CompanyNotFound, match="ambiguous"):
+        find_company(con, "e")
+
+
+def test_reports_render_as_text_json_and_html_in_both_languages(con: duckdb.DuckDBPyConnection) -> None:
+    french = company_report(con, "quantifi-labs", lang="fr")
+    english = company_report(con, "quantifi-labs", lang="en")
+    assert "Préoccupations récurrentes" in as_text(french)
+    assert "Recurring concerns" in as_text(english)
+    assert english.concerns[0].questions[0] == question_bank()[english.concerns[0].theme][0]["en"]
+    payload = json.loads(json.dumps(french.to_json_dict()))
+    assert payload["company"] == "Quantifi Labs" and len(payload["concerns"]) == 3
+    html = as_html(french)
+    assert html.startswith("<!DOCTYPE html>") and "<blockquote>" in html
+
+
+def test_question_bank_covers_every_theme_in_both_languages() -> None:
+    for theme, questions in question_bank().items():
+        assert len(questions) >= 2, theme
+        assert all(q["fr"].strip() and q["en"].strip() for q in questions)

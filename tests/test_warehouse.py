@@ -1,0 +1,122 @@
+"""The DuckDB warehouse: migrations, idempotent upserts, key checks that roll a bad load back, smoothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.warehouse.db import DataQualityError, connect
+from pipeline.warehouse.load import TaggedReview, load_batch
+from spiders.record import ReviewRecord
+
+
+def review(number: int, company: str = "acme", **fields: object) -> ReviewRecord:
+    base = ReviewRecord(
+        source="test",
+        source_review_id=str(number),
+        company_name=company.title(),
+        company_id=company,
+        url=f"http://127.0.0.1/{company}#{number}",
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+        lang="fr",
+        review_date=date(2025, 1, 1),
+        cons="Salaire bas",
+        rating=3.0,
+        subratings={"compensation": 2.0},
+    )
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def mention(theme: str = "compensation", polarity: str = "negative", unit: int = 0) -> dict[str, object]:
+    return {
+        "section": "cons",
+        "unit_index": unit,
+        "start_char": 0,
+        "end_char": 11,
+        "unit_text": "Salaire bas",
+        "theme": theme,
+        "polarity": polarity,
+        "score": 0.8,
+        "model_version": "test",
+    }
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM reviews), "
+        "(SELECT count(*) FROM review_subratings), (SELECT count(*) FROM mentions)"
+    ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    return connect(tmp_path / "w.duckdb")
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
+    connect(tmp_path / "w.duckdb").close()
+    again = connect(tmp_path / "w.duckdb")
+    assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "init")]
+
+
+def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    batch = [TaggedReview(review(n), [mention()]) for n in range(5)]
+    first = load_batch(con, batch)
+    after_first = counts(con)
+    second = load_batch(con, batch)
+    assert after_first == counts(con) == (1, 5, 5, 5)
+    assert (first.reviews_new, second.reviews_new) == (5, 0)
+
+
+def test_an_edited_review_replaces_its_text_and_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [TaggedReview(review(1), [mention(), mention("career", unit=1)])])
+    edited = review(1, cons="Bonne ambiance", subratings={})
+    load_batch(con, [TaggedReview(edited, [mention("culture", "positive")])])
+    assert con.execute("SELECT cons FROM reviews").fetchall() == [("Bonne ambiance",)]
+    assert con.execute("SELECT theme, polarity FROM mentions").fetchall() == [("culture", "positive")]
+    assert counts(con) == (1, 1, 0, 1)
+
+
+def test_a_bad_row_fails_the_load_with_its_reason_and_leaves_the_previous_state(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_batch(con, [TaggedReview(review(1), [mention()])])
+    before = counts(con)
+    with pytest.raises(DataQualityError, match="mentions_theme_accepted"):
+        load_batch(con, [TaggedReview(review(2), [mention("vibes")])])
+    with pytest.raises(DataQualityError, match="reviews_rating_in_range"):
+        load_batch(con, [TaggedReview(review(3, rating=9.0), [])])
+    assert counts(con) == before
+
+
+def test_reviews_of_one_company_under_two_names_share_one_company_row(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [TaggedReview(review(1, company_name="ACME SA"), []), TaggedReview(review(2), [])])
+    assert con.execute("SELECT count(*) FROM companies").fetchone() == (1,)
+
+
+def test_smoothing_ranks_40_of_100_above_2_of_3(con: duckdb.DuckDBPyConnection) -> None:
+    big = [TaggedReview(review(n, "big"), [mention()] if n < 40 else []) for n in range(100)]
+    small = [TaggedReview(review(1000 + n, "small"), [mention()] if n < 2 else []) for n in range(3)]
+    others = [TaggedReview(review(2000 + n, "others"), [mention()] if n < 20 else []) for n in range(200)]
+    load_batch(con, big + small + others)
+    rows = dict(
+        con.execute(
+            "SELECT company_id, smoothed_negative_share FROM mart_company_theme WHERE theme = 'compensation'"
+        ).fetchall()
+    )
+    raw = dict(
+        con.execute("SELECT company_id, negative_share FROM mart_company_theme WHERE theme = 'compensation'").fetchall()
+    )
+    assert raw["small"] > raw["big"]
+    assert rows["big"] > rows["small"]
+
+
+def test_read_only_connection_refuses_a_missing_warehouse(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no warehouse"):
+        connect(tmp_path / "missing.duckdb", read_only=True)
