@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -100,6 +101,19 @@ def question_bank() -> dict[str, list[dict[str, str]]]:
     return themes
 
 
+def _stems(text: str) -> set[str]:
+    """Five-letter prefixes of the longer words: enough to match "horaires" with "horaire", "salaries"."""
+    return {word[:5] for word in re.findall(r"[a-z]{5,}", fold(text))}
+
+
+def pick_questions(theme: str, evidence: list[str], lang: str, count: int = 2) -> list[str]:
+    """The theme's questions that share the most words with what reviewers wrote; bank order breaks ties."""
+    said = set().union(*(_stems(text) for text in evidence)) if evidence else set()
+    bank = question_bank()[theme]
+    ranked = sorted(range(len(bank)), key=lambda i: (-len(said & _stems(bank[i]["fr"] + " " + bank[i]["en"])), i))
+    return [bank[i][lang] for i in ranked[:count]]
+
+
 def find_company(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, str]:
     """(company_id, name) for an id, a name or an unambiguous part of a name."""
     companies = con.execute("SELECT company_id, name FROM companies ORDER BY name").fetchall()
@@ -134,7 +148,8 @@ def _findings(
         ]
         chosen = ([q for q in candidates if q.review_id not in quoted] or candidates)[:quotes]
         quoted.update(q.review_id for q in chosen)
-        questions = [q[lang] for q in question_bank()[theme][:2]] if polarity == "negative" else []
+        evidence = [q.text for q in candidates]
+        questions = pick_questions(theme, evidence, lang) if polarity == "negative" else []
         findings.append(
             ThemeFinding(
                 theme=theme,
