@@ -15,6 +15,8 @@ from models.taxonomy import THEME_IDS
 
 SECTIONS: Final = ("pros", "cons", "advice", "body")
 EMPLOYMENT_STATUSES: Final = ("full_time", "part_time", "contract", "intern", "apprentice", "freelance")
+CEO_APPROVALS: Final = ("approve", "disapprove", "no_opinion")
+OUTLOOKS: Final = ("positive", "neutral", "negative")
 MAX_TEXT_CHARS: Final = 100_000
 
 
@@ -36,19 +38,26 @@ class ReviewRecord:
     advice: str | None = None
     body: str | None = None
     rating: float | None = None
-    subratings: dict[str, float] = field(default_factory=dict)
+    subratings: dict[str, float] = field(default_factory=dict)  # by taxonomy theme, via the crosswalk
+    platform_ratings: dict[str, float] = field(default_factory=dict)  # by the platform's own label
+    factor_texts: dict[str, str] = field(default_factory=dict)  # a text per rating factor (Kununu)
     job_title: str | None = None
     location: str | None = None
     employment_status: str | None = None
     is_current: bool | None = None
+    recommends: bool | None = None
+    ceo_approval: str | None = None  # approve, disapprove, no_opinion
+    business_outlook: str | None = None  # positive, neutral, negative
+    employer_responses: int | None = None
 
     @property
     def review_id(self) -> str:
         return f"{self.source}:{self.source_review_id}"
 
     def sections(self) -> dict[str, str]:
-        """The non-empty free-text fields, keyed by section name."""
+        """The non-empty free-text fields, keyed by section name ("factor:<name>" for factor texts)."""
         texts = {"pros": self.pros, "cons": self.cons, "advice": self.advice, "body": self.body}
+        texts |= {f"factor:{name}": text for name, text in self.factor_texts.items()}
         return {name: text for name, text in texts.items() if text and text.strip()}
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -94,6 +103,13 @@ def problems(record: ReviewRecord, *, today: date | None = None) -> list[str]:
         found.append(f"review date {record.review_date} is in the future")
     if record.employment_status is not None and record.employment_status not in EMPLOYMENT_STATUSES:
         found.append(f"unknown employment status {record.employment_status!r}")
+    if record.ceo_approval is not None and record.ceo_approval not in CEO_APPROVALS:
+        found.append(f"unknown CEO approval {record.ceo_approval!r}")
+    if record.business_outlook is not None and record.business_outlook not in OUTLOOKS:
+        found.append(f"unknown business outlook {record.business_outlook!r}")
+    for label, value in record.platform_ratings.items():
+        if not 1 <= value <= 5:
+            found.append(f"platform rating {label}={value} outside 1..5")
     return found
 
 
