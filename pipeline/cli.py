@@ -153,6 +153,52 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.warehouse.db import write_session
+    from pipeline.warehouse.export import export_parquet, record_export
+
+    with write_session(settings.db_path) as con:
+        written = export_parquet(con, args.directory)
+        record_export(con, args.directory)
+    for table, rows in written.items():
+        print(f"{table:20} {rows:8} rows → {args.directory / table}/source=…/year=…/")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.warehouse.db import write_session
+    from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forget_in_warehouse
+
+    report = ErasureReport()
+    with write_session(settings.db_path) as con:
+        forget_in_warehouse(con, args.review_ids, report)
+    forget_in_run_files(settings.work_dir / "runs", set(args.review_ids), report)
+    print(f"forgot {len(args.review_ids)} review id(s); {report.reviews_removed} were in the warehouse")
+    print("rows removed: " + ", ".join(f"{table} {n}" for table, n in report.rows_removed.items()))
+    print(f"run-file lines removed: {report.run_lines_removed}; exports rewritten: {len(report.exports_rewritten)}")
+    print("these ids are on the takedown list: later crawls and loads skip them")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.insights.report import find_company
+    from pipeline.warehouse.db import connect
+    from pipeline.warehouse.search import search
+
+    con = connect(settings.db_path, read_only=True)
+    try:
+        company_id = find_company(con, args.company)[0] if args.company else None
+        hits = search(con, args.query, company_id=company_id, limit=args.limit)
+    finally:
+        con.close()
+    for hit in hits:
+        text = hit.text if len(hit.text) <= 160 else hit.text[:157] + "…"
+        print(f"{hit.score:6.2f}  {hit.company_name} · {hit.review_date or '?'} · {hit.review_id}\n        {text}")
+    if not hits:
+        print("no match", file=sys.stderr)
+    return 0 if hits else 1
+
+
 def cmd_serve_sample(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.sample_site import serve_sample_site
 
@@ -203,6 +249,24 @@ def build_parser() -> argparse.ArgumentParser:
     companies = commands.add_parser("companies", help="companies in the warehouse")
     _db_option(companies)
     companies.set_defaults(run=cmd_companies)
+
+    export = commands.add_parser("export", help="export the warehouse for other engines")
+    export.add_argument("format", choices=("parquet",))
+    export.add_argument("directory", type=Path)
+    _db_option(export)
+    export.set_defaults(run=cmd_export)
+
+    forget = commands.add_parser("forget", help="remove reviews everywhere, for takedown and GDPR requests")
+    forget.add_argument("review_ids", nargs="+", metavar="REVIEW_ID", help="e.g. sample:helio-logistique-001")
+    _db_option(forget)
+    forget.set_defaults(run=cmd_forget)
+
+    search = commands.add_parser("search", help="full-text search over review text")
+    search.add_argument("query")
+    search.add_argument("--company", help="only this company (id, name or part of a name)")
+    search.add_argument("--limit", type=int, default=10)
+    _db_option(search)
+    search.set_defaults(run=cmd_search)
 
     serve = commands.add_parser("serve-sample", help="serve the bundled sample review site")
     serve.add_argument("--port", type=int, default=8765)

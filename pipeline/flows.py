@@ -38,10 +38,10 @@ def tag_task(reviews_path: Path, tagged_path: Path) -> stages.TagSummary:
 
 @task(cache_policy=NO_CACHE)
 def load_task(
-    settings: Settings, tagged_path: Path, crawl: stages.CrawlSummary, started_at: datetime
+    settings: Settings, tagged_path: Path, crawl: stages.CrawlSummary, started_at: datetime, seconds_tag: float
 ) -> tuple[LoadSummary, float]:
     begun = datetime.now(UTC)
-    summary = stages.load(settings, tagged_path, crawl, started_at)
+    summary = stages.load(settings, tagged_path, crawl, started_at, seconds_tag)
     return summary, (datetime.now(UTC) - begun).total_seconds()
 
 
@@ -52,7 +52,7 @@ def crawl_tag_load(settings: Settings, spider: str, start_urls: list[str], delay
     run_dir = stages.new_run_dir(settings, spider)
     crawl = crawl_task(settings, spider, start_urls, run_dir, delay)
     tagged = tag_task(crawl.output, run_dir / "tagged.jsonl")
-    loaded, seconds = load_task(settings, run_dir / "tagged.jsonl", crawl, started_at)
+    loaded, seconds = load_task(settings, run_dir / "tagged.jsonl", crawl, started_at, tagged.seconds)
     return RunSummary(run_dir, crawl, tagged, loaded, seconds)
 
 

@@ -14,6 +14,7 @@ class Settings:
     data_dir: Path
     db_path: Path
     sample_site_dir: Path
+    company_directory: Path
     contact_url: str
     download_delay: float
 
@@ -33,6 +34,9 @@ class Settings:
             data_dir=data_dir,
             db_path=Path(os.environ.get("REVINT_DB", data_dir / "work" / "revint.duckdb")),
             sample_site_dir=Path(os.environ.get("REVINT_SAMPLE_SITE", data_dir / "sample_site")),
+            company_directory=Path(
+                os.environ.get("REVINT_COMPANY_DIRECTORY", REPO_ROOT / "data" / "company_directory.csv")
+            ),
             contact_url=os.environ.get("REVINT_CONTACT_URL", "https://github.com/revint/revint"),
             download_delay=float(os.environ.get("REVINT_DOWNLOAD_DELAY", "1.0")),
         )

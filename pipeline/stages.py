@@ -16,7 +16,16 @@ from models.lang import detect_language
 from models.tagger import Tagger, TagInput
 from pipeline.progress import Progress
 from pipeline.settings import Settings
-from pipeline.warehouse.load import LoadSummary, TaggedReview, load_file, record_crawl_run
+from pipeline.warehouse.db import write_session
+from pipeline.warehouse.load import (
+    LoadSummary,
+    TaggedReview,
+    apply_directory,
+    load_batch,
+    read_tagged,
+    record_crawl_run,
+)
+from pipeline.warehouse.search import rebuild_index
 from spiders.extensions import stats_path
 from spiders.record import ReviewRecord
 
@@ -34,7 +43,7 @@ class CrawlSummary:
     seconds: float
     stats: dict[str, Any]
 
-    def as_run_row(self, started_at: datetime) -> dict[str, Any]:
+    def as_run_row(self, started_at: datetime, loaded: LoadSummary, seconds_tag: float | None) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
             "source": self.source,
@@ -42,9 +51,13 @@ class CrawlSummary:
             "finished_at": datetime.now(UTC),
             "pages": self.pages,
             "reviews_written": self.reviews_written,
+            "reviews_new": loaded.reviews_new,
+            "reviews_updated": loaded.reviews_updated,
             "reviews_dropped": self.reviews_dropped,
             "malformed": self.malformed,
             "canary_alerts": self.canary_alerts,
+            "seconds_crawl": self.seconds,
+            "seconds_tag": seconds_tag,
             "stats": self.stats,
         }
 
@@ -198,9 +211,17 @@ def load(
     tagged_path: Path,
     crawl_summary: CrawlSummary | None = None,
     started_at: datetime | None = None,
+    seconds_tag: float | None = None,
 ) -> LoadSummary:
-    """Load a run's tagged reviews into the warehouse; record the crawl run it came from."""
-    summary = load_file(settings.db_path, tagged_path)
-    if crawl_summary is not None:
-        record_crawl_run(settings.db_path, crawl_summary.as_run_row(started_at or datetime.now(UTC)))
-    return summary
+    """Load a run's tagged reviews, record the crawl run, refresh the search index: one published snapshot."""
+    started = time.monotonic()
+    batch = read_tagged(tagged_path)
+    with write_session(settings.db_path) as con:
+        apply_directory(con, settings.company_directory)  # aliases first, so reviews land on the right company
+        loaded = load_batch(con, batch)
+        apply_directory(con, settings.company_directory)  # sector and size of companies seen for the first time
+        if crawl_summary is not None:
+            run = crawl_summary.as_run_row(started_at or datetime.now(UTC), loaded, seconds_tag)
+            record_crawl_run(con, run | {"seconds_load": time.monotonic() - started})
+        rebuild_index(con)
+    return loaded

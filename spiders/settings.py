@@ -16,6 +16,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOGSTATS_INTERVAL = 10.0
+LOG_LEVEL = "INFO"  # DEBUG would copy every scraped review into the crawl log
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.warehouse.db import DataQualityError, connect
+from pipeline.warehouse.db import SQL_DIR, DataQualityError, connect
 from pipeline.warehouse.load import TaggedReview, load_batch
 from spiders.record import ReviewRecord
 
@@ -62,7 +62,29 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
     connect(tmp_path / "w.duckdb").close()
     again = connect(tmp_path / "w.duckdb")
-    assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "init")]
+    versions = again.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert versions == [(n,) for n in range(1, len(list((SQL_DIR / "migrations").glob("*.sql"))) + 1)]
+
+
+def test_a_first_version_warehouse_is_upgraded_in_place_without_data_loss(tmp_path: Path) -> None:
+    path = tmp_path / "v1.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    old.execute((SQL_DIR / "migrations" / "001_init.sql").read_text(encoding="utf-8"))
+    old.execute("INSERT INTO schema_migrations VALUES (1, 'init', now())")
+    old.execute("INSERT INTO companies VALUES ('acme', 'Acme', now(), now())")
+    old.execute(
+        "INSERT INTO reviews (review_id, source, source_review_id, company_id, company_name, url, cons, "
+        "fetched_at, loaded_at) VALUES ('t:1', 't', '1', 'acme', 'Acme', 'http://x', 'Salaire bas', now(), now())"
+    )
+    old.close()
+    upgraded = connect(path)
+    assert upgraded.execute("SELECT review_id, cons, recommends FROM reviews").fetchall() == [
+        ("t:1", "Salaire bas", None)
+    ]
+    assert upgraded.execute("SELECT max(version) FROM schema_migrations").fetchone() == (2,)
+    load_batch(upgraded, [TaggedReview(review(2, recommends=True), [mention()])])
+    assert upgraded.execute("SELECT count(*) FROM reviews WHERE recommends").fetchone() == (1,)
 
 
 def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:

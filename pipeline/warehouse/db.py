@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -27,6 +32,33 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     con = duckdb.connect(str(db_path))
     migrate(con)
     return con
+
+
+@contextmanager
+def write_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a private copy of the warehouse and publish it atomically when the block succeeds.
+
+    Readers keep querying the published file (or the copy they opened) while a load runs: DuckDB lets one
+    process write a file and no one else open it, so writers never touch the published file. A failure or a
+    kill leaves the published warehouse exactly as it was. Writers queue on a lock file.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        draft = db_path.with_name(db_path.name + ".draft")
+        draft.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copyfile(db_path, draft)
+        con = connect(draft)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(draft, db_path)
+        except BaseException:
+            con.close()
+            draft.unlink(missing_ok=True)
+            raise
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,5 +1,6 @@
--- Per company × theme: how many reviews raise the theme, how often negatively, and a negative share
--- smoothed toward the all-company baseline so that 2 of 3 reviews do not outrank 40 of 100.
+-- Per company × theme: how many reviews raise the theme, how often negatively, a negative share smoothed
+-- toward the all-company baseline (so 2 of 3 reviews do not outrank 40 of 100), and the platforms' own
+-- sub-rating for the theme next to the text-derived figures.
 CREATE OR REPLACE VIEW mart_company_theme AS
 WITH
 review_counts AS (
@@ -25,12 +26,19 @@ company_theme AS (
     GROUP BY ALL
 ),
 baseline AS (
-    SELECT ct.theme, sum(ct.reviews_negative) / (SELECT count(*) FROM reviews) AS baseline_negative_share
-    FROM company_theme AS ct
-    GROUP BY ct.theme
+    SELECT theme, sum(reviews_negative) / (SELECT count(*) FROM reviews) AS baseline_negative_share
+    FROM company_theme
+    GROUP BY theme
+),
+platform_ratings AS (
+    SELECT r.company_id, s.theme, avg(s.rating) AS avg_platform_rating, count(*)::INTEGER AS reviews_rated
+    FROM review_subratings AS s
+    JOIN reviews AS r USING (review_id)
+    GROUP BY ALL
 )
 SELECT ct.company_id,
        c.name AS company_name,
+       c.sector,
        ct.theme,
        rc.reviews,
        ct.mentions,
@@ -38,8 +46,11 @@ SELECT ct.company_id,
        ct.reviews_positive,
        ct.reviews_negative / rc.reviews AS negative_share,
        b.baseline_negative_share,
-       (ct.reviews_negative + 10 * b.baseline_negative_share) / (rc.reviews + 10) AS smoothed_negative_share
+       (ct.reviews_negative + 10 * b.baseline_negative_share) / (rc.reviews + 10) AS smoothed_negative_share,
+       pr.avg_platform_rating,
+       coalesce(pr.reviews_rated, 0) AS reviews_rated
 FROM company_theme AS ct
 JOIN review_counts AS rc USING (company_id)
 JOIN companies AS c USING (company_id)
-JOIN baseline AS b USING (theme);
+JOIN baseline AS b USING (theme)
+LEFT JOIN platform_ratings AS pr USING (company_id, theme);

@@ -1,0 +1,67 @@
+"""`revint forget`: remove reviews everywhere (warehouse, marts, search index, exports, run files), for good."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.export import export_parquet, recorded_exports
+from pipeline.warehouse.load import CHILD_TABLES
+from pipeline.warehouse.search import rebuild_index
+
+RUN_FILES = ("reviews.jsonl", "tagged.jsonl")
+
+
+@dataclass
+class ErasureReport:
+    reviews_removed: int = 0
+    rows_removed: dict[str, int] = field(default_factory=dict)
+    exports_rewritten: list[Path] = field(default_factory=list)
+    run_lines_removed: int = 0
+
+
+def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], report: ErasureReport) -> None:
+    """Delete the reviews and all rows derived from them, and list them so that no later load brings them back.
+
+    The marts are views, so they follow; the search index and recorded exports are rebuilt.
+    """
+    now = datetime.now(UTC)
+    con.execute("BEGIN TRANSACTION")
+    for table in ("reviews", *CHILD_TABLES):
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE list_contains(?, review_id)", [review_ids]).fetchone()
+        report.rows_removed[table] = int(row[0]) if row else 0
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, review_id)", [review_ids])
+    con.executemany(
+        "INSERT INTO forgotten_reviews VALUES (?, ?) ON CONFLICT DO NOTHING", [[rid, now] for rid in review_ids]
+    )
+    con.execute("DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews)")
+    con.execute("COMMIT")
+    report.reviews_removed = report.rows_removed["reviews"]
+    rebuild_index(con)
+    for directory in recorded_exports(con):
+        if directory.exists():
+            export_parquet(con, directory)
+            report.exports_rewritten.append(directory)
+
+
+def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureReport) -> None:
+    """Rewrite every crawl run's JSON Lines files without the forgotten reviews."""
+    for path in sorted(p for name in RUN_FILES for p in runs_dir.glob(f"*/{name}")):
+        kept, removed = [], 0
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                row = json.loads(line) if line.strip() else {}
+                review = row.get("review", row)
+                if review.get("review_id") in review_ids:
+                    removed += 1
+                else:
+                    kept.append(line)
+        if removed:
+            temporary = path.with_suffix(".forget")
+            temporary.write_text("".join(kept), encoding="utf-8")
+            temporary.replace(path)
+            report.run_lines_removed += removed

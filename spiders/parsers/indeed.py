@@ -1,0 +1,126 @@
+"""Parser for Indeed company review pages (fr.indeed.com/cmp/<company>/reviews) and for exports of them.
+
+A review is a dict with the field names of the indeed-fr-lidl export (../shared/corpus): `review_title`,
+`review_rating` ("4,0"), `review_author` {job, status "(ancien employé)", location "Nantes, B5", date "8 avril 2014"},
+`review_text` (a list of lines), `review_pros_cons` {review_pros, review_cons}. On a page the reviews are the
+`reviewsList.items` of the `window._initialData = {...}` script, with their sub-ratings by Indeed's own French
+labels in `review_subratings`; the employer's name comes from the page's EmployerAggregateRating JSON-LD.
+Neither the export nor the page gives a review id: the id is a digest of the review's content.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Final
+
+from models.taxonomy import normalize_label
+from spiders.companies import canonical_company_id
+from spiders.parsers.french import parse_french_date
+from spiders.parsers.page import ParsedPage
+from spiders.parsers.structured import (
+    assigned_json,
+    clean_text,
+    company_info,
+    content_id,
+    json_ld,
+    name_from_slug,
+    next_page_url,
+    number,
+    selector,
+    theme_subratings,
+)
+from spiders.record import ReviewRecord
+
+SOURCE = "indeed"
+INITIAL_DATA: Final = "window._initialData"
+_COMPANY_SLUG: Final = re.compile(r"/cmp/([^/?#]+)")
+_REGION_CODE: Final = re.compile(r",\s*(?:[A-Z]\d|\d{2})$")  # Indeed's region codes: "Nantes, B5", "Bordeaux, 97"
+
+
+def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
+    """Records from one Indeed review page; a malformed review (or initial data) becomes an error."""
+    page = selector(html)
+    objects, errors = json_ld(page)
+    company = company_info(objects)
+    parsed = ParsedPage(company_name=company.name if company else _name_from_url(url), errors=errors)
+    parsed.next_url = next_page_url(page, url)
+    try:
+        reviews = assigned_json(page, INITIAL_DATA)["reviewsList"]["items"]
+    except (ValueError, KeyError, TypeError) as error:
+        parsed.errors.append(f"{INITIAL_DATA}: no reviewsList.items ({error})")
+        return parsed
+    _add_reviews(parsed, reviews, url, fetched_at)
+    return parsed
+
+
+def parse_export(data: Any, url: str, fetched_at: datetime, company_name: str | None = None) -> ParsedPage:
+    """Records from an export (a JSON list of reviews, as in indeed-fr-lidl); the employer is `company_name`,
+    else the one in `url` (…/cmp/<company>/reviews)."""
+    parsed = ParsedPage(company_name=company_name or _name_from_url(url))
+    _add_reviews(parsed, data, url, fetched_at)
+    return parsed
+
+
+def _add_reviews(parsed: ParsedPage, reviews: Any, url: str, fetched_at: datetime) -> None:
+    if not isinstance(reviews, list):
+        parsed.errors.append(f"expected a list of reviews, got {type(reviews).__name__}")
+        return
+    for index, review in enumerate(reviews, start=1):
+        if parsed.company_name is None:
+            parsed.errors.append(f"review {index}: no employer name on the page or in the URL")
+            continue
+        try:
+            parsed.records.append(_record(review, parsed.company_name, url, fetched_at))
+        except (ValueError, TypeError, AttributeError) as error:
+            parsed.errors.append(f"review {index}: {error}")
+
+
+def _record(review: Any, company_name: str, url: str, fetched_at: datetime) -> ReviewRecord:
+    if not isinstance(review, dict):
+        raise TypeError(f"expected an object, got {type(review).__name__}")
+    author = review.get("review_author") or {}
+    pros_cons = review.get("review_pros_cons") or {}
+    platform_ratings = {
+        label.strip(): score
+        for label, value in (review.get("review_subratings") or {}).items()
+        if (score := number(value, f"sub-rating {label!r}")) is not None
+    }
+    written_date = author.get("date")
+    text = clean_text(review.get("review_text"))
+    location = clean_text(author.get("location"))
+    published = [review.get("review_title"), review.get("review_rating"), written_date, text]
+    published += [author.get("job"), author.get("status"), location, pros_cons.get("review_pros")]
+    published += [pros_cons.get("review_cons")]
+    return ReviewRecord(
+        source=SOURCE,
+        source_review_id=content_id(*published),
+        company_name=company_name,
+        company_id=canonical_company_id(company_name),
+        url=url,
+        fetched_at=fetched_at,
+        review_date=parse_french_date(written_date) if written_date else None,
+        title=clean_text(review.get("review_title")),
+        pros=clean_text(pros_cons.get("review_pros")),
+        cons=clean_text(pros_cons.get("review_cons")),
+        body=text,
+        rating=number(review.get("review_rating"), "rating"),
+        subratings=theme_subratings(platform_ratings),
+        platform_ratings=platform_ratings,
+        job_title=clean_text(author.get("job")),
+        location=_REGION_CODE.sub("", location) if location else None,
+        is_current=_is_current(author.get("status")),
+    )
+
+
+def _is_current(status: Any) -> bool | None:
+    """ "(employé actuel)" → True, "(ancien employé)" / "(ancienne employée)" → False, else None."""
+    folded = normalize_label(status) if isinstance(status, str) else ""
+    if "ancien" in folded:
+        return False
+    return True if "actuel" in folded else None
+
+
+def _name_from_url(url: str) -> str | None:
+    match = _COMPANY_SLUG.search(url)
+    return name_from_slug(match.group(1)) if match else None

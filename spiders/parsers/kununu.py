@@ -1,0 +1,263 @@
+"""Parser for Kununu review pages (kununu.com/<country>/<company>/kommentare) and for exports of them.
+
+A Kununu review carries a text and stars per rating factor (Arbeitsatmosphäre, Work-Life-Balance, …): texts go to
+`factor_texts` and stars to `platform_ratings`, both keyed by the factor's own name, and the stars by theme to
+`subratings` through the crosswalk below. Reviews are read into the shape of the kununu-deutsche-post export
+(../shared/corpus): title, rating, recommendation, date ("Oktober 2025"), position, department, location, pros,
+cons, suggestions, categories {factor: text} and category_ratings {factor: stars}; pages and exports share the
+rest. Kununu publishes no review id here: the id is a digest of the review's texts.
+
+On a page, a review is an `<article>`: an `<h3>` title, the overall score in a `span` whose (CSS-module) class
+holds `__score__` ("3,4"), "Empfohlen" / "Nicht empfohlen", the month ("Oktober 2025"), the reviewer's position
+("Angestellte/r oder Arbeiter/in", "Ex-…" for former staff) and one block per factor or pro/con section: an `<h4>`
+label, the stars as `data-score` and the text in `<p>`. Other `<article>`s (page widgets) are not reviews.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Final
+
+from parsel import Selector
+
+from models.taxonomy import normalize_label, themes_for_rating_label
+from spiders.companies import canonical_company_id
+from spiders.parsers.page import ParsedPage
+from spiders.parsers.structured import (
+    clean_text,
+    company_info,
+    content_id,
+    element_text,
+    json_ld,
+    name_from_slug,
+    next_page_url,
+    number,
+    selector,
+    theme_subratings,
+)
+from spiders.record import ReviewRecord
+
+SOURCE = "kununu"
+FACTORS: Final = (
+    "Arbeitsatmosphäre", "Image", "Work-Life-Balance", "Karriere/Weiterbildung", "Gehalt/Sozialleistungen",
+    "Umwelt-/Sozialbewusstsein", "Kollegenzusammenhalt", "Umgang mit älteren Kollegen", "Vorgesetztenverhalten",
+    "Arbeitsbedingungen", "Kommunikation", "Gleichberechtigung", "Interessante Aufgaben",
+)  # fmt: skip
+# Kununu factors → taxonomy themes (../shared/taxonomy.md); Image and Umwelt-/Sozialbewusstsein have no theme.
+# Not yet in models.taxonomy's crosswalk, which is tried after this one.
+CROSSWALK: Final[dict[str, tuple[str, ...]]] = {
+    normalize_label(label): themes
+    for label, themes in {
+        "Arbeitsatmosphäre": ("culture",),
+        "Kollegenzusammenhalt": ("culture",),
+        "Vorgesetztenverhalten": ("management",),
+        "Arbeitsbedingungen": ("working_conditions",),
+        "Kommunikation": ("organization",),
+        "Gleichberechtigung": ("diversity_inclusion",),
+        "Umgang mit älteren Kollegen": ("diversity_inclusion",),
+        "Interessante Aufgaben": ("job_content",),
+        "Karriere/Weiterbildung": ("career",),
+        "Gehalt/Sozialleistungen": ("compensation",),
+        "Work-Life-Balance": ("work_life_balance",),
+    }.items()
+}
+SECTIONS: Final = {
+    "gut am arbeitgeber finde ich": "pros",
+    "schlecht am arbeitgeber finde ich": "cons",
+    "verbesserungsvorschlage": "suggestions",
+}
+# Positions a reviewer picks; "Ex-" in front marks former staff.
+POSITIONS: Final[dict[str, str | None]] = {
+    "angestellte/r oder arbeiter/in": None,
+    "fuhrungskraft / management": None,
+    "azubi": "apprentice",
+    "praktikant/in": "intern",
+    "werkstudent/in": "part_time",
+    "freelancer/in": "freelance",
+    "zeitarbeiter/in": "contract",
+}
+RECOMMENDATIONS: Final = {"empfohlen": True, "nicht empfohlen": False}
+MONTHS: Final = {
+    name: month
+    for month, names in enumerate(
+        ("januar jänner", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+         "november", "dezember"),
+        start=1,
+    )
+    for name in normalize_label(names).split()
+}  # fmt: skip
+_MONTH_YEAR: Final = re.compile(r"(?:(\d{1,2})\.\s*)?([a-z]+)\s+(\d{4})")
+# "Hat zum Zeitpunkt der Bewertung im Bereich Logistik bei X in Köln gearbeitet." / "Hat bis 2023 … gearbeitet."
+_EMPLOYMENT: Final = re.compile(
+    r"Hat (?:zum Zeitpunkt der Bewertung|bis (?P<until>\d{4}))(?: im Bereich .+?)? bei .+?"
+    r"(?: in (?P<location>[^.]+?))? gearbeitet"
+)
+_COMPANY_SLUG: Final = re.compile(r"kununu\.com/[a-z]{2}/([^/?#]+)")
+_EXPORT_FIELDS: Final = ("title", "rating", "recommendation", "date", "position", "department", "location", "pros",
+                         "cons", "suggestions")  # fmt: skip
+_FACTORS_FOLDED: Final = {normalize_label(factor): factor for factor in FACTORS}
+
+
+def themes_for_factor(label: str) -> tuple[str, ...]:
+    """The taxonomy themes of a Kununu factor (German label), falling back to the shared crosswalk."""
+    return CROSSWALK.get(normalize_label(label)) or themes_for_rating_label(label)
+
+
+def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
+    """Records from one Kununu review page; a review block that cannot be read becomes an error."""
+    page = selector(html)
+    objects, errors = json_ld(page)
+    company = company_info(objects)
+    parsed = ParsedPage(company_name=company.name if company else _name_from_url(url), errors=errors)
+    parsed.next_url = next_page_url(page, url)
+    _add_reviews(parsed, [_article_row(article) for article in page.xpath("//article")], url, fetched_at)
+    return parsed
+
+
+def parse_export(data: Any, url: str, fetched_at: datetime, company_name: str | None = None) -> ParsedPage:
+    """Records from an export: the JSON list of kununu-deutsche-post, or its CSV rows (`csv.DictReader`), where
+    factor texts are columns named after the factor (or "<factor>_comment", with stars in "<factor>_rating").
+    The employer is `company_name`, else the one in `url` (kununu.com/de/<company>/kommentare)."""
+    parsed = ParsedPage(company_name=company_name or _name_from_url(url))
+    if not isinstance(data, list):
+        parsed.errors.append(f"expected a list of reviews, got {type(data).__name__}")
+        return parsed
+    rows = [_export_row(row) if isinstance(row, Mapping) else row for row in data]
+    _add_reviews(parsed, rows, url, fetched_at)
+    return parsed
+
+
+def _add_reviews(parsed: ParsedPage, rows: list[Any], url: str, fetched_at: datetime) -> None:
+    for index, row in enumerate(rows, start=1):
+        if isinstance(row, Mapping) and not _is_review(row):
+            continue  # a page widget ("Wir suchen die besten Arbeitgeber"), not a review
+        if parsed.company_name is None:
+            parsed.errors.append(f"review {index}: no employer name on the page or in the URL")
+            continue
+        try:
+            parsed.records.append(_record(row, parsed.company_name, url, fetched_at))
+        except (ValueError, TypeError, AttributeError) as error:
+            parsed.errors.append(f"review {index}: {error}")
+
+
+def _article_row(article: Selector) -> dict[str, Any]:
+    """One `<article>` in the export's shape."""
+    titles = article.xpath(".//h3")
+    row: dict[str, Any] = {
+        "title": element_text(titles[0]) if titles else None,
+        "rating": article.xpath('.//span[contains(@class, "__score__")][not(@data-score)]/text()').get(),
+        "categories": {},
+        "category_ratings": {},
+    }
+    for heading in article.xpath(".//h4"):
+        label = element_text(heading) or ""
+        block = heading.xpath("..")[0]
+        text = clean_text([element_text(paragraph) or "" for paragraph in block.xpath(".//p")])
+        section = SECTIONS.get(normalize_label(label))
+        if section:
+            row[section] = text
+            continue
+        row["categories"][label] = text
+        row["category_ratings"][label] = block.xpath(".//*[@data-score]/@data-score").get()
+    in_blocks = "ancestor::*[h4]"
+    for line in article.xpath(f".//text()[normalize-space()][not({in_blocks})][not(ancestor::h3)]").getall():
+        line = " ".join(line.split())
+        folded = normalize_label(line)
+        if folded in RECOMMENDATIONS:
+            row["recommendation"] = line
+        elif (month := _MONTH_YEAR.fullmatch(folded)) and month.group(2) in MONTHS:
+            row["date"] = line
+        elif folded.removeprefix("ex-") in POSITIONS:
+            row["position"] = line
+        elif employment := _EMPLOYMENT.search(line):
+            row["location"] = employment.group("location")
+            row["is_current"] = employment.group("until") is None
+    return row
+
+
+def _export_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An export row with its factor columns (CSV) gathered into `categories` / `category_ratings`."""
+    merged: dict[str, Any] = {field: row.get(field) for field in _EXPORT_FIELDS}
+    merged["categories"] = dict(row.get("categories") or {})
+    merged["category_ratings"] = dict(row.get("category_ratings") or {})
+    for column, value in row.items():
+        kind = "category_ratings" if column.endswith("_rating") else "categories"
+        factor = _FACTORS_FOLDED.get(normalize_label(column.removesuffix("_rating").removesuffix("_comment")))
+        if factor and value:
+            merged[kind][factor] = value
+    return merged
+
+
+def _is_review(row: Mapping[str, Any]) -> bool:
+    """Whether a row holds anything beyond a title: widgets scraped as reviews hold a heading only."""
+    fields = ("rating", "recommendation", "date", "pros", "cons", "suggestions", "categories", "category_ratings")
+    return any(_filled(row.get(field)) for field in fields)
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_filled(element) for element in value.values())
+    return value is not None and bool(str(value).strip())
+
+
+def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> ReviewRecord:
+    if not isinstance(row, Mapping):
+        raise TypeError(f"expected an object, got {type(row).__name__}")
+    factor_texts = {
+        label.strip(): text for label, value in row.get("categories", {}).items() if (text := clean_text(value))
+    }
+    platform_ratings = {
+        label.strip(): stars
+        for label, value in row.get("category_ratings", {}).items()
+        if (stars := number(value, f"stars for {label!r}")) is not None
+    }
+    position = clean_text(row.get("position"))
+    folded_position = normalize_label(position or "")
+    recommendation = normalize_label(row.get("recommendation") or "")
+    if recommendation and recommendation not in RECOMMENDATIONS:
+        raise ValueError(f"unknown recommendation {row['recommendation']!r}")
+    title, pros, cons, advice = (clean_text(row.get(field)) for field in ("title", "pros", "cons", "suggestions"))
+    return ReviewRecord(
+        source=SOURCE,
+        source_review_id=content_id(
+            title, row.get("date"), recommendation, pros, cons, advice, *sorted(factor_texts.items())
+        ),
+        company_name=company_name,
+        company_id=canonical_company_id(company_name),
+        url=url,
+        fetched_at=fetched_at,
+        review_date=_month_date(row.get("date")),
+        title=title,
+        pros=pros,
+        cons=cons,
+        advice=advice,
+        rating=number(row.get("rating"), "rating"),
+        subratings=theme_subratings(platform_ratings, themes_for_factor),
+        platform_ratings=platform_ratings,
+        factor_texts=factor_texts,
+        job_title=position,
+        location=clean_text(row.get("location")),
+        employment_status=POSITIONS.get(folded_position.removeprefix("ex-")),
+        is_current=False if folded_position.startswith("ex-") else row.get("is_current"),
+        recommends=RECOMMENDATIONS.get(recommendation),
+    )
+
+
+def _month_date(text: Any) -> date | None:
+    """ "Oktober 2025" → 2025-10-01 (Kununu dates a review by month), "8. Oktober 2025" → 2025-10-08."""
+    if text is None or not str(text).strip():
+        return None
+    match = _MONTH_YEAR.fullmatch(normalize_label(str(text)))
+    if match is None or match.group(2) not in MONTHS:
+        raise ValueError(f"unparseable date {text!r}")
+    try:
+        return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1) or 1))
+    except ValueError:
+        raise ValueError(f"invalid date {text!r}") from None
+
+
+def _name_from_url(url: str) -> str | None:
+    match = _COMPANY_SLUG.search(url)
+    return name_from_slug(match.group(1)) if match else None

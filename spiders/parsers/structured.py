@@ -1,0 +1,363 @@
+"""Shared extraction for review pages: schema.org data (JSON-LD and microdata) as plain dicts, and the helpers
+that turn a schema.org `Review` or `EmployerAggregateRating` into a `ReviewRecord` or company facts.
+
+Reviewer names and profile links (`author`) are read into the dicts like any property but never mapped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+from urllib.parse import unquote, urljoin
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+from models.taxonomy import themes_for_rating_label
+from spiders.companies import canonical_company_id
+from spiders.parsers.french import parse_decimal, parse_french_date
+from spiders.record import ReviewRecord
+
+JsonObject = dict[str, Any]
+
+REVIEW_TYPES: Final = frozenset({"Review", "EmployerReview"})
+RATING_TYPES: Final = frozenset({"EmployerAggregateRating", "AggregateRating"})
+# Properties that attach a review or a rating to the item that holds them (schema.org `review`, `aggregateRating`).
+_ATTACHING_PROPERTIES: Final = frozenset({"review", "reviews", "aggregateRating"})
+_BLOCK_TAGS: Final = frozenset({
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "li", "ol", "p", "section", "table", "td", "th", "tr", "ul",
+})  # fmt: skip
+_SKIPPED_TAGS: Final = frozenset({"script", "style", "template", "noscript"})
+_URL_VALUE_ATTRIBUTES: Final = {
+    "a": "href", "link": "href", "area": "href", "img": "src", "audio": "src", "video": "src", "source": "src",
+    "iframe": "src", "embed": "src", "object": "data",
+}  # fmt: skip
+
+
+# --- pages -------------------------------------------------------------------------------------------------------
+
+
+def selector(html: str | bytes) -> Selector:
+    """An HTML selector; bytes are decoded by their BOM or declared charset (`<meta charset>`), else as UTF-8."""
+    if isinstance(html, bytes):
+        _, html = html_to_unicode(None, html)
+    return Selector(text=html, type="html")
+
+
+def next_page_url(page: Selector, url: str) -> str | None:
+    """The absolute URL of the page's rel="next" link (a `<link>` or an `<a>`), if any."""
+    rel_next = 'contains(concat(" ", normalize-space(@rel), " "), " next ")'
+    href = page.xpath(f"//link[{rel_next}]/@href | //a[{rel_next}]/@href").get()
+    return urljoin(url, href.strip()) if href and href.strip() else None
+
+
+def element_text(node: Selector) -> str | None:
+    """The visible text under a node, one line per block element or `<br>`, spaces collapsed; None when blank."""
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIPPED_TAGS or not tag:
+            return
+        block = "\n" if tag in _BLOCK_TAGS else ""
+        parts.extend([block, element.text or ""])
+        for child in element:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(block)
+
+    walk(node.root)
+    return clean_text("".join(parts))
+
+
+def clean_text(value: Any) -> str | None:
+    """A text from a string or a list of lines: lines trimmed (stray "\\r" too), blank ones dropped; None if empty."""
+    if value is None:
+        return None
+    lines = value if isinstance(value, list) else [value]
+    if not all(isinstance(line, str) for line in lines):
+        raise ValueError(f"expected text, got {value!r}")
+    split = (" ".join(part.split()) for line in lines for part in re.split(r"\r\n|\r|\n", line))
+    return "\n".join(line for line in split if line) or None
+
+
+def assigned_json(page: Selector, name: str) -> Any:
+    """The JSON value a page script assigns to `name` (`window._initialData = {...};`); ValueError when absent."""
+    assignment = re.compile(re.escape(name) + r"\s*=\s*")
+    for script in page.xpath("//script/text()").getall():
+        match = assignment.search(script)
+        if match:
+            try:
+                return json.JSONDecoder(strict=False).raw_decode(script, match.end())[0]
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{name}: invalid JSON ({error})") from None
+    raise ValueError(f"no {name} = … assignment in the page")
+
+
+# --- schema.org as plain dicts ---------------------------------------------------------------------------------
+
+
+def json_ld(page: Selector) -> tuple[list[JsonObject], list[str]]:
+    """The objects of the page's JSON-LD blocks (lists and `@graph` flattened), and one error per unreadable block."""
+    objects: list[JsonObject] = []
+    errors: list[str] = []
+    for number, block in enumerate(page.xpath('//script[contains(@type, "ld+json")]/text()').getall(), start=1):
+        try:
+            data = json.loads(block, strict=False)
+        except json.JSONDecodeError as error:
+            errors.append(f"JSON-LD block {number}: invalid JSON ({error})")
+            continue
+        objects.extend(_flatten(data))
+    return objects, errors
+
+
+def _flatten(data: Any) -> Iterator[JsonObject]:
+    if isinstance(data, list):
+        for value in data:
+            yield from _flatten(value)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+        if "@type" in data:
+            yield data
+
+
+def microdata(page: Selector) -> list[JsonObject]:
+    """The page's top-level microdata items (`itemscope` without `itemprop`) as JSON-LD-like dicts."""
+    return [_item(node) for node in page.xpath("//*[@itemscope][not(@itemprop)]")]
+
+
+def _item(node: Selector) -> JsonObject:
+    item: JsonObject = {}
+    if node.attrib.get("itemtype", "").strip():
+        item["@type"] = node.attrib["itemtype"].split()
+    if node.attrib.get("itemid", "").strip():
+        item["@id"] = node.attrib["itemid"].strip()
+    _collect_properties(node, item)
+    return item
+
+
+def _collect_properties(node: Selector, item: JsonObject) -> None:
+    for child in node.xpath("./*"):
+        nested = "itemscope" in child.attrib
+        names = child.attrib.get("itemprop", "").split()
+        if names:
+            value = _item(child) if nested else _property_value(child)
+            for name in names:
+                item[name] = [*as_list(item[name]), value] if name in item else value
+        if not nested:
+            _collect_properties(child, item)
+
+
+def _property_value(node: Selector) -> str | None:
+    tag = node.root.tag
+    if tag == "meta":
+        return node.attrib.get("content")
+    if tag in _URL_VALUE_ATTRIBUTES:
+        return node.attrib.get(_URL_VALUE_ATTRIBUTES[tag])
+    if tag in ("time", "data", "meter") and (node.attrib.get("datetime") or node.attrib.get("value")):
+        return node.attrib.get("datetime") or node.attrib.get("value")
+    if "content" in node.attrib:
+        return node.attrib["content"]
+    return element_text(node)
+
+
+def schema_objects(page: Selector) -> tuple[list[JsonObject], list[str]]:
+    """JSON-LD objects then microdata items, with the errors of unreadable JSON-LD blocks."""
+    objects, errors = json_ld(page)
+    return objects + microdata(page), errors
+
+
+def as_list(value: Any) -> list[Any]:
+    """A property value as a list: schema.org allows one value or many."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def schema_types(obj: JsonObject) -> set[str]:
+    """The short type names of an object: "Review" for "Review", "schema:Review" or "https://schema.org/Review"."""
+    return {str(kind).rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1] for kind in as_list(obj.get("@type"))}
+
+
+def find_typed(objects: list[JsonObject], types: frozenset[str]) -> list[tuple[JsonObject, str | None]]:
+    """Every object (at any depth) of one of `types`, with the name of the item holding it through its `review`
+    or `aggregateRating` property (the item it is about), if any."""
+    found: list[tuple[JsonObject, str | None]] = []
+
+    def walk(value: Any, holder: str | None) -> None:
+        if isinstance(value, list):
+            for element in value:
+                walk(element, holder)
+        elif isinstance(value, dict):
+            if schema_types(value) & types:
+                found.append((value, holder))
+            name = _name(value)
+            for key, child in value.items():
+                walk(child, name if key in _ATTACHING_PROPERTIES else None)
+
+    walk(objects, None)
+    return found
+
+
+def _name(value: Any) -> str | None:
+    """A thing's name: the string itself, or a dict's `name` (or `legalName`)."""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("legalName")
+    if isinstance(value, list) and value:
+        value = value[0]
+    return clean_text(value) if isinstance(value, str) else None
+
+
+# --- values ----------------------------------------------------------------------------------------------------
+
+
+def number(value: Any, what: str) -> float | None:
+    """A number from a JSON number or a string with a decimal comma or point; None when absent or blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what} {value!r} is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{what} {value!r} is not a number")
+
+
+def scaled_rating(rating: Any, what: str = "rating") -> float | None:
+    """A schema.org `Rating` (or a bare value) scaled from its worstRating..bestRating (default 1..5) to 1..5."""
+    if not isinstance(rating, dict):
+        return number(rating, what)
+    value = number(rating.get("ratingValue"), what)
+    if value is None:
+        return None
+    best = number(rating.get("bestRating"), f"{what} bestRating")
+    worst = number(rating.get("worstRating"), f"{what} worstRating")
+    best, worst = 5.0 if best is None else best, 1.0 if worst is None else worst
+    if best <= worst:
+        raise ValueError(f"{what} scale {worst}..{best} is empty")
+    return round(1 + 4 * (value - worst) / (best - worst), 3)
+
+
+def parse_date(value: Any, what: str = "date") -> date | None:
+    """A date from ISO text (a date or a date-time) or a French date; None when absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        try:
+            return parse_french_date(text)
+        except ValueError:
+            pass
+    raise ValueError(f"unparseable {what} {value!r}")
+
+
+def notes_text(notes: Any) -> str | None:
+    """`positiveNotes` / `negativeNotes` as text, one line per note: text, a list, an ItemList or ListItems."""
+    lines: list[str] = []
+    for note in as_list(notes):
+        if isinstance(note, dict):
+            if "itemListElement" in note:
+                lines.append(notes_text(note["itemListElement"]) or "")
+                continue
+            note = note.get("name") or note.get("description") or _name(note.get("item"))
+        text = clean_text(note) if isinstance(note, str | list) else None
+        if text:
+            lines.append(text)
+    return clean_text(lines)
+
+
+def content_id(*parts: Any) -> str:
+    """A stable id for a review that has none: a digest of its published content."""
+    text = "\x1f".join(" ".join(str(part).split()) if part is not None else "" for part in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def name_from_slug(slug: str) -> str:
+    """A readable company name from a URL slug ("deutsche-post" → "Deutsche Post", "Lidl" → "Lidl")."""
+    words = re.split(r"[-_+\s]+", unquote(slug).strip())
+    return " ".join(word if word != word.lower() else word.capitalize() for word in words if word)
+
+
+def theme_subratings(
+    platform_ratings: Mapping[str, float],
+    themes_for: Callable[[str], tuple[str, ...]] = themes_for_rating_label,
+) -> dict[str, float]:
+    """Platform sub-ratings by taxonomy theme through a crosswalk; labels sharing a theme are averaged."""
+    by_theme: dict[str, list[float]] = {}
+    for label, value in platform_ratings.items():
+        for theme in themes_for(label):
+            by_theme.setdefault(theme, []).append(value)
+    return {theme: round(sum(values) / len(values), 3) for theme, values in by_theme.items()}
+
+
+# --- schema.org → records ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    """What an `EmployerAggregateRating` says about the employer: name, rating on 1..5, number of ratings."""
+
+    name: str
+    rating: float | None
+    rating_count: int | None
+
+
+def company_info(objects: list[JsonObject]) -> CompanyInfo | None:
+    """The employer of the first (Employer)AggregateRating that names it; None when there is none."""
+    for rating, holder in find_typed(objects, RATING_TYPES):
+        name = _name(rating.get("itemReviewed")) or holder
+        if name:
+            count = number(rating.get("ratingCount") or rating.get("reviewCount"), "rating count")
+            return CompanyInfo(name, scaled_rating(rating, "aggregate rating"), None if count is None else int(count))
+    return None
+
+
+def review_record(
+    review: JsonObject, *, holder: str | None, source: str, url: str, fetched_at: datetime
+) -> ReviewRecord:
+    """A schema.org `Review` as a record; `holder` names the employer when the review has no `itemReviewed`.
+
+    ValueError when the review cannot be read (no employer, a rating or date that does not parse).
+    """
+    company_name = _name(review.get("itemReviewed")) or holder
+    title = clean_text(review.get("name") or review.get("headline"))
+    body = clean_text(review.get("reviewBody") or review.get("description"))
+    own_id = next((str(review[key]).strip() for key in ("@id", "url", "identifier") if _is_id(review.get(key))), None)
+    review_id = own_id or content_id(company_name, title, body, review.get("datePublished"))
+    if not company_name:
+        raise ValueError(f"review {review_id}: no employer named (itemReviewed) on the review or the page")
+    language = review.get("inLanguage")
+    return ReviewRecord(
+        source=source,
+        source_review_id=review_id,
+        company_name=company_name,
+        company_id=canonical_company_id(company_name),
+        url=urljoin(url, str(review["url"])) if _is_id(review.get("url")) else url,
+        fetched_at=fetched_at,
+        lang=language.strip()[:2].lower() if isinstance(language, str) and language.strip() else None,
+        review_date=parse_date(review.get("datePublished"), f"review {review_id}: date"),
+        title=title,
+        pros=notes_text(review.get("positiveNotes")),
+        cons=notes_text(review.get("negativeNotes")),
+        body=body,
+        rating=scaled_rating(review.get("reviewRating"), f"review {review_id}: rating"),
+    )
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool) and bool(str(value).strip())

@@ -1,0 +1,160 @@
+"""Warehouse operations analysts rely on: snapshots under load, atomic loads, exports, erasure, search, marts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.db import connect, write_session
+from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forget_in_warehouse
+from pipeline.warehouse.export import export_parquet, record_export
+from pipeline.warehouse.load import TaggedReview, apply_directory, load_batch
+from pipeline.warehouse.search import rebuild_index, search
+from tests.conftest import SampleRun
+from tests.test_warehouse import mention, review
+
+READER = """
+import json, sys, time, duckdb
+path, seconds = sys.argv[1], float(sys.argv[2])
+queries, failures, seen = 0, [], set()
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    try:
+        con = duckdb.connect(path, read_only=True)
+        seen.add(con.execute("SELECT count(*) FROM reviews").fetchone()[0])
+        con.execute("SELECT * FROM mart_company_theme").fetchall()
+        con.close()
+        queries += 1
+    except Exception as error:
+        failures.append(repr(error))
+print(json.dumps({"queries": queries, "failures": failures[:3], "failed": len(failures), "seen": sorted(seen)}))
+"""
+
+
+def batch(start: int, count: int, company: str = "acme") -> list[TaggedReview]:
+    return [TaggedReview(review(n, company), [mention()]) for n in range(start, start + count)]
+
+
+def test_analysts_query_without_failing_while_loads_run(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with write_session(db) as con:
+        load_batch(con, batch(0, 100))
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db), "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(0.5)
+    for round_ in range(1, 6):
+        with write_session(db) as con:
+            load_batch(con, batch(round_ * 10_000, 2000))
+    out, err = reader.communicate(timeout=60)
+    result = json.loads(out)
+    assert result["failed"] == 0, (result["failures"], err)
+    assert result["queries"] > 20
+    assert set(result["seen"]) <= {100 + 2000 * n for n in range(6)}  # a whole load or none of it
+    assert len(result["seen"]) > 1  # the reader did see loads land while it queried
+
+
+LOADER = """
+import sys
+from pipeline.warehouse.db import write_session
+from pipeline.warehouse.load import load_batch
+from tests.test_warehouse_ops import batch
+with write_session(__import__("pathlib").Path(sys.argv[1])) as con:
+    print("writing", flush=True)
+    for start in range(0, 400_000, 20_000):
+        load_batch(con, batch(10_000 + start, 20_000))
+"""
+
+
+def test_a_load_killed_half_way_leaves_the_previous_warehouse(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with write_session(db) as con:
+        load_batch(con, batch(0, 50))
+    loader = subprocess.Popen([sys.executable, "-c", LOADER, str(db)], stdout=subprocess.PIPE, text=True)
+    assert loader.stdout is not None and loader.stdout.readline().strip() == "writing"
+    time.sleep(1.0)
+    os.kill(loader.pid, signal.SIGKILL)
+    loader.wait(timeout=30)
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT review_id) FROM reviews").fetchone() == (50, 50)
+    con.close()
+    with write_session(db) as con:  # the dead writer's lock and draft do not block the next load
+        assert load_batch(con, batch(50, 10)).reviews_total == 60
+
+
+def test_export_writes_parquet_partitioned_by_source_and_year(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, [*batch(0, 3), TaggedReview(review(9, source="other"), [mention()])])
+    written = export_parquet(con, tmp_path / "export")
+    assert written == {"reviews": 4, "mentions": 4, "review_subratings": 4}
+    files = sorted(p.relative_to(tmp_path / "export").parts[:3] for p in (tmp_path / "export").rglob("*.parquet"))
+    assert ("reviews", "source=test", "year=2025") in files and ("reviews", "source=other", "year=2025") in files
+    back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path}/export/reviews/*/*/*.parquet')").fetchone()
+    assert back == (4,)
+
+
+def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, batch(0, 3))
+    export_parquet(con, tmp_path / "export")
+    record_export(con, tmp_path / "export")
+    run = tmp_path / "runs" / "r1"
+    run.mkdir(parents=True)
+    (run / "tagged.jsonl").write_text("".join(t.to_json_line() + "\n" for t in batch(0, 3)), encoding="utf-8")
+    report = ErasureReport()
+    forget_in_warehouse(con, ["test:1"], report)
+    forget_in_run_files(tmp_path / "runs", {"test:1"}, report)
+    assert report.reviews_removed == 1 and report.rows_removed["mentions"] == 1
+    for table in ("reviews", "mentions", "review_subratings"):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE review_id = 'test:1'").fetchone() == (0,)
+    exported = duckdb.sql(f"SELECT review_id FROM read_parquet('{tmp_path}/export/reviews/*/*/*.parquet')").fetchall()
+    assert ("test:1",) not in exported and len(exported) == 2
+    assert "test:1" not in (run / "tagged.jsonl").read_text(encoding="utf-8")
+    assert report.run_lines_removed == 1
+    summary = load_batch(con, batch(0, 3))  # a later crawl brings it back: the takedown holds
+    assert summary.reviews_forgotten_skipped == 1 and summary.reviews_total == 2
+
+
+def test_full_text_search_finds_reviews_by_stemmed_words(sample_run: SampleRun, tmp_path: Path) -> None:
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(sample_run.settings.db_path.read_bytes())
+    con = connect(copy)
+    rebuild_index(con)
+    hits = search(con, "plannings", company_id="boulangeries-ferrand", limit=5)
+    assert hits and all("planning" in h.text.lower() for h in hits)
+    assert search(con, "xylophone") == []
+
+
+def test_directory_aliases_merge_source_names_and_set_sector(tmp_path: Path) -> None:
+    directory = tmp_path / "directory.csv"
+    directory.write_text(
+        "company_id,name,sector,size,aliases\nacme,Acme,Logiciel,11-50,ACME Corp|Acme Software\n", encoding="utf-8"
+    )
+    con = connect(tmp_path / "w.duckdb")
+    apply_directory(con, directory)
+    load_batch(con, [TaggedReview(review(1, company_name="Acme Software", company_id="acme-software"), [])])
+    load_batch(con, [TaggedReview(review(2), [mention()])])
+    apply_directory(con, directory)
+    assert con.execute("SELECT company_id, sector, size FROM companies").fetchall() == [("acme", "Logiciel", "11-50")]
+    assert con.execute("SELECT sector FROM mart_sector_theme").fetchall() == [("Logiciel",)]
+
+
+def test_quarter_trend_counts_reviews_per_quarter(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    dates = [(1, "2025-01-15", True), (2, "2025-02-10", False), (3, "2025-05-01", True)]
+    load_batch(
+        con,
+        [TaggedReview(review(n, review_date=date.fromisoformat(d)), [mention()] if neg else []) for n, d, neg in dates],
+    )
+    rows = con.execute(
+        "SELECT quarter::VARCHAR, reviews, reviews_negative FROM mart_company_theme_quarter ORDER BY quarter"
+    ).fetchall()
+    assert rows == [("2025-01-01", 2, 1), ("2025-04-01", 1, 1)]
