@@ -10,7 +10,9 @@ import duckdb
 EXPORTS = {
     "reviews": "SELECT *, {year} AS year FROM reviews",
     "mentions": "SELECT m.*, r.source, {year} AS year FROM mentions AS m JOIN reviews AS r USING (review_id)",
-    "review_subratings": "SELECT s.*, r.source, {year} AS year FROM review_subratings AS s JOIN reviews AS r USING (review_id)",
+    "review_subratings": (
+        "SELECT s.*, r.source, {year} AS year FROM review_subratings AS s JOIN reviews AS r USING (review_id)"
+    ),
 }
 YEAR = "coalesce(CAST(year(review_date) AS VARCHAR), 'unknown')"
 
