@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urljoin
 
-from models.taxonomy import themes_for_rating_label
+from models.taxonomy import normalize_label, themes_for_rating_label
 
 SOURCE: Final = "glassdoor"
 
@@ -30,11 +31,21 @@ RATING_LABELS_EN: Final = {
 
 
 def clean_text(text: str | None) -> str | None:
-    """Line breaks as "\\n" and no trailing blanks, so the JSON ("\\r\\n") and HTML ("\\n") copies compare equal."""
+    """Entities decoded, line breaks as "\\n", no trailing blanks: the JSON and HTML copies of a text compare equal.
+
+    Glassdoor stores texts HTML-escaped, so the JSON says "R&amp;D" and the HTML sometimes shows "D&#039;".
+    """
     if not text:
         return None
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip() or None
+    unescaped = html.unescape(text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in unescaped.split("\n")).strip() or None
+
+
+def job_title(text: str | None) -> str | None:
+    """A job title, or None for Glassdoor's placeholders ("Employé anonyme", "Stagiaire anonyme", "Anonymous")."""
+    title = clean_text(text)
+    folded = normalize_label(title or "")
+    return None if not title or folded == "anonymous" or folded.endswith((" anonyme", "anonymous employee")) else title
 
 
 def number(value: object, what: str) -> float | None:

@@ -2,12 +2,11 @@
 
 Both describe a review with the same fields (reviewId, ratingOverall, pros, prosOriginal …). The cache stores
 job titles, places, links and employer responses as references to other cache entries; GraphQL inlines them.
-Texts are HTML-escaped in both ("R&amp;D", "-&gt;"), so they are unescaped here.
+Texts are HTML-escaped in both ("R&amp;D", "-&gt;"); `clean_text` decodes them.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from spiders.parsers.glassdoor_common import (
     RATING_LABELS_EN,
     SOURCE,
     clean_text,
+    job_title,
     number,
     rating_maps,
     review_url,
@@ -80,9 +80,7 @@ def employer_name(review: Mapping[str, Any]) -> str | None:
     """The employer a review is about, as Glassdoor names it."""
     employer = review.get("employer")
     name = employer.get("shortName") if isinstance(employer, dict) else None
-    if not isinstance(name, str):
-        return None
-    return html.unescape(name).strip() or None
+    return clean_text(name) if isinstance(name, str) else None
 
 
 def record_from_json(
@@ -124,7 +122,7 @@ def record_from_json(
         rating=number(review.get("ratingOverall"), f"review {review_id}: ratingOverall") or None,
         subratings=subratings,
         platform_ratings=platform_ratings,
-        job_title=_named(review.get("jobTitle"), "text"),
+        job_title=job_title(_named(review.get("jobTitle"), "text")),
         location=_named(review.get("location"), "name"),
         employment_status=_EMPLOYMENT.get(str(review.get("employmentStatus"))),
         is_current=current if isinstance(current, bool) else None,
@@ -157,13 +155,13 @@ def _text(review: Mapping[str, Any], name: str, review_id: str) -> str | None:
     value = original if isinstance(original, str) and original.strip() else review.get(name)
     if value is not None and not isinstance(value, str):
         raise ValueError(f"review {review_id}: {name} is not text ({type(value).__name__})")
-    return clean_text(html.unescape(value)) if value else None
+    return clean_text(value)
 
 
 def _named(value: object, key: str) -> str | None:
     """The text of an inlined or resolved entity such as {"id": 1, "text": "Consultant"}."""
     text = value.get(key) if isinstance(value, dict) else None
-    return clean_text(html.unescape(text)) if isinstance(text, str) else None
+    return clean_text(text) if isinstance(text, str) else None
 
 
 def _language(code: object) -> str | None:

@@ -47,10 +47,12 @@ def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
     parsed.next_url = next_page_url(page, url)
     try:
         reviews = assigned_json(page, INITIAL_DATA)["reviewsList"]["items"]
-    except (ValueError, KeyError, TypeError) as error:
-        parsed.errors.append(f"{INITIAL_DATA}: no reviewsList.items ({error})")
-        return parsed
-    _add_reviews(parsed, reviews, url, fetched_at)
+    except ValueError as error:
+        parsed.errors.append(str(error))
+    except (KeyError, TypeError):
+        parsed.errors.append(f"{INITIAL_DATA} holds no reviewsList.items")
+    else:
+        _add_reviews(parsed, reviews, url, fetched_at)
     return parsed
 
 

@@ -214,7 +214,10 @@ def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> Revi
         if (stars := number(value, f"stars for {label!r}")) is not None
     }
     position = clean_text(row.get("position"))
-    folded_position = normalize_label(position or "")
+    former = normalize_label(position or "").startswith("ex-")
+    role = re.sub(r"^Ex-\s*", "", position) if position else None
+    if role is not None and normalize_label(role) not in POSITIONS:
+        role = None  # not one of Kununu's positions: text a scraper mistook for one
     recommendation = normalize_label(row.get("recommendation") or "")
     if recommendation and recommendation not in RECOMMENDATIONS:
         raise ValueError(f"unknown recommendation {row['recommendation']!r}")
@@ -237,10 +240,10 @@ def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> Revi
         subratings=theme_subratings(platform_ratings, themes_for_factor),
         platform_ratings=platform_ratings,
         factor_texts=factor_texts,
-        job_title=position,
+        job_title=role,
         location=clean_text(row.get("location")),
-        employment_status=POSITIONS.get(folded_position.removeprefix("ex-")),
-        is_current=False if folded_position.startswith("ex-") else row.get("is_current"),
+        employment_status=POSITIONS.get(normalize_label(role)) if role else None,
+        is_current=False if former else row.get("is_current"),
         recommends=RECOMMENDATIONS.get(recommendation),
     )
 

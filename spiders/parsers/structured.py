@@ -263,7 +263,7 @@ def parse_date(value: Any, what: str = "date") -> date | None:
             return parse_french_date(text)
         except ValueError:
             pass
-    raise ValueError(f"unparseable {what} {value!r}")
+    raise ValueError(f"{what} {value!r} is not a date")
 
 
 def notes_text(notes: Any) -> str | None:
