@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench.warehouse import warehouse_figures
 from models.tagger import Tagger
 from pipeline import stages
 from pipeline.insights.report import company_report
@@ -56,15 +57,22 @@ def demo_flow_seconds(settings: Settings) -> float:
         return time.perf_counter() - started
 
 
+def _table(title: str, figures: list[tuple[str, float, str]]) -> None:
+    print(f"\n{title}")
+    for name, value, detail in figures:
+        print(f"  {name:28} {value:12,.2f}  {detail}")
+
+
 def main() -> None:
-    figures = demo_stage_timings(Settings.from_env())
-    total = sum(seconds for _, seconds, _ in figures)
-    print(f"{'stage':24} {'seconds':>8}  detail")
-    for stage, seconds, detail in figures:
-        print(f"{stage:24} {seconds:8.2f}  {detail}")
-    print(f"{'sum of stages':24} {total:8.2f}")
-    flow = demo_flow_seconds(Settings.from_env())
-    print(f"{'demo flow under Prefect':24} {flow:8.2f}  Prefect overhead {flow - total:.2f} s (ephemeral server)")
+    settings = Settings.from_env()
+    stages_ = demo_stage_timings(settings)
+    total = sum(seconds for _, seconds, _ in stages_)
+    flow = demo_flow_seconds(settings)
+    _table(
+        "Demo, end to end, by stage (seconds)",
+        [*stages_, ("sum of stages", total, ""), ("demo flow under Prefect", flow, f"overhead {flow - total:.2f} s")],
+    )
+    _table("Warehouse", warehouse_figures())
 
 
 if __name__ == "__main__":

@@ -217,9 +217,8 @@ def load(
     started = time.monotonic()
     batch = read_tagged(tagged_path)
     with write_session(settings.db_path) as con:
-        apply_directory(con, settings.company_directory)  # aliases first, so reviews land on the right company
+        apply_directory(con, settings.company_directory)
         loaded = load_batch(con, batch)
-        apply_directory(con, settings.company_directory)  # sector and size of companies seen for the first time
         if crawl_summary is not None:
             run = crawl_summary.as_run_row(started_at or datetime.now(UTC), loaded, seconds_tag)
             record_crawl_run(con, run | {"seconds_load": time.monotonic() - started})

@@ -142,7 +142,6 @@ def test_directory_aliases_merge_source_names_and_set_sector(tmp_path: Path) -> 
     apply_directory(con, directory)
     load_batch(con, [TaggedReview(review(1, company_name="Acme Software", company_id="acme-software"), [])])
     load_batch(con, [TaggedReview(review(2), [mention()])])
-    apply_directory(con, directory)
     assert con.execute("SELECT company_id, sector, size FROM companies").fetchall() == [("acme", "Logiciel", "11-50")]
     assert con.execute("SELECT sector FROM mart_sector_theme").fetchall() == [("Logiciel",)]
 

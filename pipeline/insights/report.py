@@ -87,7 +87,7 @@ class CompanyReport:
 
 
 @cache
-def _sql(name: str) -> str:
+def insight_sql(name: str) -> str:
     return (INSIGHTS_DIR / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
@@ -133,7 +133,7 @@ def _findings(
 ) -> list[ThemeFinding]:
     """Ranked themes with quotes; a review quoted for one theme is not quoted again for a later one."""
     rows = con.execute(
-        _sql("company_themes"),
+        insight_sql("company_themes"),
         {"company_id": company_id, "polarity": polarity, "min_reviews": 2, "top": top},
     ).fetchall()
     quoted: set[str] = set()
@@ -142,7 +142,7 @@ def _findings(
         candidates = [
             Quote(*row)
             for row in con.execute(
-                _sql("theme_quotes"),
+                insight_sql("theme_quotes"),
                 {"company_id": company_id, "theme": theme, "polarity": polarity, "quotes": 4 * quotes},
             ).fetchall()
         ]

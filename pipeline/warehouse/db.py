@@ -46,7 +46,7 @@ def write_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         draft = db_path.with_name(db_path.name + ".draft")
-        draft.unlink(missing_ok=True)
+        _remove_draft(draft)  # a writer killed mid-load leaves its draft and write-ahead log behind
         if db_path.exists():
             shutil.copyfile(db_path, draft)
         con = connect(draft)
@@ -57,12 +57,17 @@ def write_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             os.replace(draft, db_path)
         except BaseException:
             con.close()
-            draft.unlink(missing_ok=True)
+            _remove_draft(draft)
             raise
 
 
+def _remove_draft(draft: Path) -> None:
+    draft.unlink(missing_ok=True)
+    draft.with_name(draft.name + ".wal").unlink(missing_ok=True)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the numbered migrations not yet recorded, each in its own transaction; recreate the mart views."""
+    """Apply the numbered migrations not yet recorded, each in its own transaction; build missing marts."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
@@ -85,9 +90,21 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         done.append(path.name)
+    marts = {path.stem for path in (SQL_DIR / "marts").glob("*.sql")}
+    existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if done or not marts <= existing:
+        refresh_marts(con)
+    return done
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the mart tables from the raw tables (in file order: later marts may read earlier ones).
+
+    Marts are tables, not views, so that a company's concerns are a lookup even on a million reviews;
+    every write (load, forget) refreshes them inside its own transaction.
+    """
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
-    return done
 
 
 def checks() -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.warehouse.db import refresh_marts
 from pipeline.warehouse.export import export_parquet, recorded_exports
 from pipeline.warehouse.load import CHILD_TABLES
 from pipeline.warehouse.search import rebuild_index
@@ -27,7 +28,7 @@ class ErasureReport:
 def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], report: ErasureReport) -> None:
     """Delete the reviews and all rows derived from them, and list them so that no later load brings them back.
 
-    The marts are views, so they follow; the search index and recorded exports are rebuilt.
+    Marts, the search index and recorded exports are rebuilt without them.
     """
     now = datetime.now(UTC)
     con.execute("BEGIN TRANSACTION")
@@ -39,6 +40,7 @@ def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], r
         "INSERT INTO forgotten_reviews VALUES (?, ?) ON CONFLICT DO NOTHING", [[rid, now] for rid in review_ids]
     )
     con.execute("DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews)")
+    refresh_marts(con)
     con.execute("COMMIT")
     report.reviews_removed = report.rows_removed["reviews"]
     rebuild_index(con)

@@ -9,6 +9,18 @@ SELECT review_id FROM reviews WHERE company_id NOT IN (SELECT company_id FROM co
 -- name: reviews_rating_in_range
 SELECT review_id, rating FROM reviews WHERE rating IS NOT NULL AND NOT rating BETWEEN 1 AND 5;
 
+-- name: mentions_key_unique
+SELECT review_id, section, unit_index, theme, count(*) AS n FROM mentions GROUP BY ALL HAVING n > 1;
+
+-- name: subratings_key_unique
+SELECT review_id, theme, count(*) AS n FROM review_subratings GROUP BY ALL HAVING n > 1;
+
+-- name: platform_ratings_key_unique
+SELECT review_id, label, count(*) AS n FROM review_platform_ratings GROUP BY ALL HAVING n > 1;
+
+-- name: factor_texts_key_unique
+SELECT review_id, factor, count(*) AS n FROM review_factor_texts GROUP BY ALL HAVING n > 1;
+
 -- name: mentions_review_known
 SELECT review_id FROM mentions WHERE review_id NOT IN (SELECT review_id FROM reviews);
 

@@ -1,7 +1,7 @@
 -- Per company × theme: how many reviews raise the theme, how often negatively, a negative share smoothed
 -- toward the all-company baseline (so 2 of 3 reviews do not outrank 40 of 100), and the platforms' own
 -- sub-rating for the theme next to the text-derived figures.
-CREATE OR REPLACE VIEW mart_company_theme AS
+CREATE OR REPLACE TABLE mart_company_theme AS
 WITH
 review_counts AS (
     SELECT company_id, count(*) AS reviews

@@ -1,5 +1,5 @@
 -- Per company × theme × quarter of the review date: the trend of each concern.
-CREATE OR REPLACE VIEW mart_company_theme_quarter AS
+CREATE OR REPLACE TABLE mart_company_theme_quarter AS
 WITH
 dated_reviews AS (
     SELECT review_id, company_id, date_trunc('quarter', review_date)::DATE AS quarter

@@ -1,6 +1,6 @@
 -- Cross-company benchmark: per sector × theme, the share of reviews raising the theme negatively,
 -- next to the all-company figure. Companies without a known sector count under 'unknown'.
-CREATE OR REPLACE VIEW mart_sector_theme AS
+CREATE OR REPLACE TABLE mart_sector_theme AS
 WITH
 company_theme AS (
     SELECT coalesce(sector, 'unknown') AS sector, company_id, theme, reviews, reviews_negative,

@@ -1,4 +1,6 @@
 -- Raw tables: one row per source review, its sub-ratings, its theme mentions, and one row per crawl run.
+-- Tables that loads replace wholesale per review carry no PRIMARY KEY constraint (index upkeep would
+-- dominate bulk loads); their keys are enforced by the checks that run before every load commits.
 
 CREATE TABLE companies (
     company_id   VARCHAR PRIMARY KEY,   -- canonical id (spiders/companies.py)
@@ -33,8 +35,7 @@ CREATE TABLE reviews (
 CREATE TABLE review_subratings (
     review_id  VARCHAR NOT NULL,
     theme      VARCHAR NOT NULL,   -- taxonomy id, through the platform crosswalk
-    rating     DOUBLE NOT NULL,
-    PRIMARY KEY (review_id, theme)
+    rating     DOUBLE NOT NULL      -- key (review_id, theme): see sql/checks.sql
 );
 
 CREATE TABLE mentions (
@@ -47,8 +48,7 @@ CREATE TABLE mentions (
     theme          VARCHAR NOT NULL,
     polarity       VARCHAR NOT NULL,   -- positive, negative
     score          DOUBLE NOT NULL,
-    model_version  VARCHAR NOT NULL,
-    PRIMARY KEY (review_id, section, unit_index, theme)
+    model_version  VARCHAR NOT NULL   -- key (review_id, section, unit_index, theme): see sql/checks.sql
 );
 
 CREATE TABLE crawl_runs (

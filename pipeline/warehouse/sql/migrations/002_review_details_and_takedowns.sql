@@ -8,19 +8,25 @@ ALTER TABLE reviews ADD COLUMN employer_responses INTEGER;
 CREATE TABLE review_platform_ratings (
     review_id  VARCHAR NOT NULL,
     label      VARCHAR NOT NULL,   -- the platform's own rating category, as published
-    rating     DOUBLE NOT NULL,
-    PRIMARY KEY (review_id, label)
+    rating     DOUBLE NOT NULL      -- key (review_id, label): see sql/checks.sql
 );
 
 CREATE TABLE review_factor_texts (
     review_id  VARCHAR NOT NULL,
     factor     VARCHAR NOT NULL,   -- the platform's rating factor the text was written under (Kununu)
-    text       VARCHAR NOT NULL,
-    PRIMARY KEY (review_id, factor)
+    text       VARCHAR NOT NULL     -- key (review_id, factor): see sql/checks.sql
 );
 
 ALTER TABLE companies ADD COLUMN sector VARCHAR;
 ALTER TABLE companies ADD COLUMN size VARCHAR;
+
+-- The hand-edited company directory (data/company_directory.csv) as last applied.
+CREATE TABLE company_directory (
+    company_id  VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    sector      VARCHAR,
+    size        VARCHAR
+);
 
 CREATE TABLE company_aliases (
     alias_key   VARCHAR PRIMARY KEY,   -- canonical form of the alias (spiders/companies.py)
