@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Final
@@ -30,9 +31,12 @@ def parse_decimal(text: str) -> float:
     """A number written with a decimal comma or point ("4,0", "3.5", " 4 "); ValueError otherwise."""
     cleaned = text.strip().replace("\u00a0", "").replace(",", ".")
     try:
-        return float(cleaned)
+        value = float(cleaned)
     except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a number")
+    return value
 
 
 def parse_french_date(text: str) -> date:

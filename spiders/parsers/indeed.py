@@ -19,15 +19,13 @@ from spiders.companies import canonical_company_id
 from spiders.parsers.french import parse_french_date
 from spiders.parsers.page import ParsedPage
 from spiders.parsers.structured import (
+    add_records,
     assigned_json,
     clean_text,
-    company_info,
     content_id,
-    json_ld,
     name_from_slug,
-    next_page_url,
     number,
-    selector,
+    start_page,
     theme_subratings,
 )
 from spiders.record import ReviewRecord
@@ -40,11 +38,7 @@ _REGION_CODE: Final = re.compile(r",\s*(?:[A-Z]\d|\d{2})$")  # Indeed's region c
 
 def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
     """Records from one Indeed review page; a malformed review (or initial data) becomes an error."""
-    page = selector(html)
-    objects, errors = json_ld(page)
-    company = company_info(objects)
-    parsed = ParsedPage(company_name=company.name if company else _name_from_url(url), errors=errors)
-    parsed.next_url = next_page_url(page, url)
+    page, _, parsed = start_page(html, url, _name_from_url(url))
     try:
         reviews = assigned_json(page, INITIAL_DATA)["reviewsList"]["items"]
     except ValueError as error:
@@ -52,7 +46,7 @@ def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
     except (KeyError, TypeError):
         parsed.errors.append(f"{INITIAL_DATA} holds no reviewsList.items")
     else:
-        _add_reviews(parsed, reviews, url, fetched_at)
+        add_records(parsed, reviews, lambda review: _record(review, parsed.company_name, url, fetched_at))
     return parsed
 
 
@@ -60,27 +54,15 @@ def parse_export(data: Any, url: str, fetched_at: datetime, company_name: str | 
     """Records from an export (a JSON list of reviews, as in indeed-fr-lidl); the employer is `company_name`,
     else the one in `url` (…/cmp/<company>/reviews)."""
     parsed = ParsedPage(company_name=company_name or _name_from_url(url))
-    _add_reviews(parsed, data, url, fetched_at)
+    add_records(parsed, data, lambda review: _record(review, parsed.company_name, url, fetched_at))
     return parsed
 
 
-def _add_reviews(parsed: ParsedPage, reviews: Any, url: str, fetched_at: datetime) -> None:
-    if not isinstance(reviews, list):
-        parsed.errors.append(f"expected a list of reviews, got {type(reviews).__name__}")
-        return
-    for index, review in enumerate(reviews, start=1):
-        if parsed.company_name is None:
-            parsed.errors.append(f"review {index}: no employer name on the page or in the URL")
-            continue
-        try:
-            parsed.records.append(_record(review, parsed.company_name, url, fetched_at))
-        except (ValueError, TypeError, AttributeError) as error:
-            parsed.errors.append(f"review {index}: {error}")
-
-
-def _record(review: Any, company_name: str, url: str, fetched_at: datetime) -> ReviewRecord:
+def _record(review: Any, company_name: str | None, url: str, fetched_at: datetime) -> ReviewRecord:
     if not isinstance(review, dict):
         raise TypeError(f"expected an object, got {type(review).__name__}")
+    if company_name is None:
+        raise ValueError("no employer name on the page or in the URL")
     author = review.get("review_author") or {}
     pros_cons = review.get("review_pros_cons") or {}
     platform_ratings = {
@@ -91,12 +73,13 @@ def _record(review: Any, company_name: str, url: str, fetched_at: datetime) -> R
     written_date = author.get("date")
     text = clean_text(review.get("review_text"))
     location = clean_text(author.get("location"))
-    published = [review.get("review_title"), review.get("review_rating"), written_date, text]
-    published += [author.get("job"), author.get("status"), location, pros_cons.get("review_pros")]
-    published += [pros_cons.get("review_cons")]
+    review_id = content_id(
+        review.get("review_title"), review.get("review_rating"), written_date, text, author.get("job"),
+        author.get("status"), location, pros_cons.get("review_pros"), pros_cons.get("review_cons"),
+    )  # fmt: skip
     return ReviewRecord(
         source=SOURCE,
-        source_review_id=content_id(*published),
+        source_review_id=review_id,
         company_name=company_name,
         company_id=canonical_company_id(company_name),
         url=url,
@@ -116,7 +99,7 @@ def _record(review: Any, company_name: str, url: str, fetched_at: datetime) -> R
 
 
 def _is_current(status: Any) -> bool | None:
-    """ "(employé actuel)" → True, "(ancien employé)" / "(ancienne employée)" → False, else None."""
+    """Whether the reviewer still works there: "(employé actuel)" → True, "(ancienne employée)" → False."""
     folded = normalize_label(status) if isinstance(status, str) else ""
     if "ancien" in folded:
         return False

@@ -26,15 +26,13 @@ from models.taxonomy import normalize_label, themes_for_rating_label
 from spiders.companies import canonical_company_id
 from spiders.parsers.page import ParsedPage
 from spiders.parsers.structured import (
+    add_records,
     clean_text,
-    company_info,
     content_id,
     element_text,
-    json_ld,
     name_from_slug,
-    next_page_url,
     number,
-    selector,
+    start_page,
     theme_subratings,
 )
 from spiders.record import ReviewRecord
@@ -107,12 +105,12 @@ def themes_for_factor(label: str) -> tuple[str, ...]:
 
 def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
     """Records from one Kununu review page; a review block that cannot be read becomes an error."""
-    page = selector(html)
-    objects, errors = json_ld(page)
-    company = company_info(objects)
-    parsed = ParsedPage(company_name=company.name if company else _name_from_url(url), errors=errors)
-    parsed.next_url = next_page_url(page, url)
-    _add_reviews(parsed, [_article_row(article) for article in page.xpath("//article")], url, fetched_at)
+    page, _, parsed = start_page(html, url, _name_from_url(url))
+    add_records(
+        parsed,
+        page.xpath("//article"),
+        lambda article: _record(_article_row(article), parsed.company_name, url, fetched_at),
+    )
     return parsed
 
 
@@ -121,25 +119,8 @@ def parse_export(data: Any, url: str, fetched_at: datetime, company_name: str | 
     factor texts are columns named after the factor (or "<factor>_comment", with stars in "<factor>_rating").
     The employer is `company_name`, else the one in `url` (kununu.com/de/<company>/kommentare)."""
     parsed = ParsedPage(company_name=company_name or _name_from_url(url))
-    if not isinstance(data, list):
-        parsed.errors.append(f"expected a list of reviews, got {type(data).__name__}")
-        return parsed
-    rows = [_export_row(row) if isinstance(row, Mapping) else row for row in data]
-    _add_reviews(parsed, rows, url, fetched_at)
+    add_records(parsed, data, lambda row: _record(_export_row(row), parsed.company_name, url, fetched_at))
     return parsed
-
-
-def _add_reviews(parsed: ParsedPage, rows: list[Any], url: str, fetched_at: datetime) -> None:
-    for index, row in enumerate(rows, start=1):
-        if isinstance(row, Mapping) and not _is_review(row):
-            continue  # a page widget ("Wir suchen die besten Arbeitgeber"), not a review
-        if parsed.company_name is None:
-            parsed.errors.append(f"review {index}: no employer name on the page or in the URL")
-            continue
-        try:
-            parsed.records.append(_record(row, parsed.company_name, url, fetched_at))
-        except (ValueError, TypeError, AttributeError) as error:
-            parsed.errors.append(f"review {index}: {error}")
 
 
 def _article_row(article: Selector) -> dict[str, Any]:
@@ -177,11 +158,15 @@ def _article_row(article: Selector) -> dict[str, Any]:
     return row
 
 
-def _export_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def _export_row(row: Any) -> dict[str, Any]:
     """An export row with its factor columns (CSV) gathered into `categories` / `category_ratings`."""
+    if not isinstance(row, Mapping):
+        raise TypeError(f"expected an object, got {type(row).__name__}")
     merged: dict[str, Any] = {field: row.get(field) for field in _EXPORT_FIELDS}
-    merged["categories"] = dict(row.get("categories") or {})
-    merged["category_ratings"] = dict(row.get("category_ratings") or {})
+    for key in ("categories", "category_ratings"):
+        if not isinstance(row.get(key) or {}, Mapping):
+            raise TypeError(f"{key} is not an object")
+        merged[key] = dict(row.get(key) or {})
     for column, value in row.items():
         kind = "category_ratings" if column.endswith("_rating") else "categories"
         factor = _FACTORS_FOLDED.get(normalize_label(column.removesuffix("_rating").removesuffix("_comment")))
@@ -202,9 +187,12 @@ def _filled(value: Any) -> bool:
     return value is not None and bool(str(value).strip())
 
 
-def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> ReviewRecord:
-    if not isinstance(row, Mapping):
-        raise TypeError(f"expected an object, got {type(row).__name__}")
+def _record(row: dict[str, Any], company_name: str | None, url: str, fetched_at: datetime) -> ReviewRecord | None:
+    """A review row as a record; None for a row that is no review (a widget: "Wir suchen die besten Arbeitgeber")."""
+    if not _is_review(row):
+        return None
+    if company_name is None:
+        raise ValueError("no employer name on the page or in the URL")
     factor_texts = {
         label.strip(): text for label, value in row.get("categories", {}).items() if (text := clean_text(value))
     }
@@ -213,11 +201,7 @@ def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> Revi
         for label, value in row.get("category_ratings", {}).items()
         if (stars := number(value, f"stars for {label!r}")) is not None
     }
-    position = clean_text(row.get("position"))
-    former = normalize_label(position or "").startswith("ex-")
-    role = re.sub(r"^Ex-\s*", "", position) if position else None
-    if role is not None and normalize_label(role) not in POSITIONS:
-        role = None  # not one of Kununu's positions: text a scraper mistook for one
+    role, former = _position(clean_text(row.get("position")))
     recommendation = normalize_label(row.get("recommendation") or "")
     if recommendation and recommendation not in RECOMMENDATIONS:
         raise ValueError(f"unknown recommendation {row['recommendation']!r}")
@@ -246,6 +230,15 @@ def _record(row: Any, company_name: str, url: str, fetched_at: datetime) -> Revi
         is_current=False if former else row.get("is_current"),
         recommends=RECOMMENDATIONS.get(recommendation),
     )
+
+
+def _position(text: str | None) -> tuple[str | None, bool]:
+    """A Kununu position and whether it marks former staff ("Ex-Azubi" → "Azubi", True); (None, False) for text
+    that is none of Kununu's positions (scrapers mistake review text for it)."""
+    role = re.sub(r"^Ex-\s*", "", text or "")
+    if normalize_label(role) not in POSITIONS:
+        return None, False
+    return role, role != text
 
 
 def _month_date(text: Any) -> date | None:

@@ -8,12 +8,9 @@ from urllib.parse import urlsplit
 from spiders.parsers.page import ParsedPage
 from spiders.parsers.structured import (
     REVIEW_TYPES,
-    company_info,
     find_typed,
-    next_page_url,
     review_record,
-    schema_objects,
-    selector,
+    start_page,
 )
 
 
@@ -25,13 +22,8 @@ def source_for(url: str) -> str:
 
 def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
     """Records from every schema.org review on a page; an unreadable review or JSON-LD block becomes an error."""
-    page = selector(html)
-    objects, errors = schema_objects(page)
-    company = company_info(objects)
-    reviews = find_typed(objects, REVIEW_TYPES)
-    parsed = ParsedPage(company_name=company.name if company else None, errors=errors)
-    parsed.next_url = next_page_url(page, url)
-    for review, holder in reviews:
+    _, objects, parsed = start_page(html, url)
+    for review, holder in find_typed(objects, REVIEW_TYPES):
         try:
             record = review_record(
                 review, holder=holder or parsed.company_name, source=source_for(url), url=url, fetched_at=fetched_at

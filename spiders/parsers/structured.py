@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from w3lib.encoding import html_to_unicode
 from models.taxonomy import themes_for_rating_label
 from spiders.companies import canonical_company_id
 from spiders.parsers.french import parse_decimal, parse_french_date
+from spiders.parsers.page import ParsedPage
 from spiders.record import ReviewRecord
 
 JsonObject = dict[str, Any]
@@ -83,8 +85,37 @@ def clean_text(value: Any) -> str | None:
     lines = value if isinstance(value, list) else [value]
     if not all(isinstance(line, str) for line in lines):
         raise ValueError(f"expected text, got {value!r}")
-    split = (" ".join(part.split()) for line in lines for part in re.split(r"\r\n|\r|\n", line))
+    split = (" ".join(part.split()) for line in lines for part in line.splitlines())
     return "\n".join(line for line in split if line) or None
+
+
+def start_page(
+    html: str | bytes, url: str, fallback_name: str | None = None
+) -> tuple[Selector, list[JsonObject], ParsedPage]:
+    """A page's selector, its schema.org objects, and a ParsedPage holding the employer its (Employer)AggregateRating
+    names (else `fallback_name`), the rel="next" URL and the errors of unreadable JSON-LD blocks."""
+    page = selector(html)
+    objects, errors = schema_objects(page)
+    company = company_info(objects)
+    parsed = ParsedPage(company_name=company.name if company else fallback_name, errors=errors)
+    parsed.next_url = next_page_url(page, url)
+    return page, objects, parsed
+
+
+def add_records(parsed: ParsedPage, blocks: Any, read: Callable[[Any], ReviewRecord | None]) -> None:
+    """Each review block of a list read into a record; `read` returns None for a block that is no review (a page
+    widget) and raises ValueError, TypeError or AttributeError for a malformed one: an error of the page."""
+    if not isinstance(blocks, list):
+        parsed.errors.append(f"expected a list of reviews, got {type(blocks).__name__}")
+        return
+    for index, block in enumerate(blocks, start=1):
+        try:
+            record = read(block)
+        except (ValueError, TypeError, AttributeError) as error:
+            parsed.errors.append(f"review {index}: {error}")
+            continue
+        if record is not None:
+            parsed.records.append(record)
 
 
 def assigned_json(page: Selector, name: str) -> Any:
@@ -107,11 +138,11 @@ def json_ld(page: Selector) -> tuple[list[JsonObject], list[str]]:
     """The objects of the page's JSON-LD blocks (lists and `@graph` flattened), and one error per unreadable block."""
     objects: list[JsonObject] = []
     errors: list[str] = []
-    for number, block in enumerate(page.xpath('//script[contains(@type, "ld+json")]/text()').getall(), start=1):
+    for index, block in enumerate(page.xpath('//script[contains(@type, "ld+json")]/text()').getall(), start=1):
         try:
             data = json.loads(block, strict=False)
         except json.JSONDecodeError as error:
-            errors.append(f"JSON-LD block {number}: invalid JSON ({error})")
+            errors.append(f"JSON-LD block {index}: invalid JSON ({error})")
             continue
         objects.extend(_flatten(data))
     return objects, errors
@@ -122,10 +153,10 @@ def _flatten(data: Any) -> Iterator[JsonObject]:
         for value in data:
             yield from _flatten(value)
     elif isinstance(data, dict):
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        if "@type" in data:
-            yield data
+        yield from _flatten(data.get("@graph"))
+        rest = {key: value for key, value in data.items() if key != "@graph"}
+        if set(rest) - {"@context"}:
+            yield rest
 
 
 def microdata(page: Selector) -> list[JsonObject]:
@@ -222,9 +253,7 @@ def number(value: Any, what: str) -> float | None:
     """A number from a JSON number or a string with a decimal comma or point; None when absent or blank."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"{what} {value!r} is not a number")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
     if isinstance(value, str):
         try:
@@ -249,7 +278,7 @@ def scaled_rating(rating: Any, what: str = "rating") -> float | None:
     return round(1 + 4 * (value - worst) / (best - worst), 3)
 
 
-def parse_date(value: Any, what: str = "date") -> date | None:
+def parse_date(value: Any) -> date | None:
     """A date from ISO text (a date or a date-time) or a French date; None when absent."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -263,7 +292,7 @@ def parse_date(value: Any, what: str = "date") -> date | None:
             return parse_french_date(text)
         except ValueError:
             pass
-    raise ValueError(f"{what} {value!r} is not a date")
+    raise ValueError(f"date {value!r} is not a date")
 
 
 def notes_text(notes: Any) -> str | None:
@@ -318,13 +347,21 @@ class CompanyInfo:
 
 
 def company_info(objects: list[JsonObject]) -> CompanyInfo | None:
-    """The employer of the first (Employer)AggregateRating that names it; None when there is none."""
+    """The employer of the first (Employer)AggregateRating that names it; None when there is none.
+    A rating or count that does not parse is left out: the name is what a page parser needs."""
     for rating, holder in find_typed(objects, RATING_TYPES):
         name = _name(rating.get("itemReviewed")) or holder
         if name:
-            count = number(rating.get("ratingCount") or rating.get("reviewCount"), "rating count")
-            return CompanyInfo(name, scaled_rating(rating, "aggregate rating"), None if count is None else int(count))
+            count = _or_none(number, rating.get("ratingCount") or rating.get("reviewCount"), "rating count")
+            return CompanyInfo(name, _or_none(scaled_rating, rating), None if count is None else int(count))
     return None
+
+
+def _or_none(read: Callable[..., float | None], *args: Any) -> float | None:
+    try:
+        return read(*args)
+    except ValueError:
+        return None
 
 
 def review_record(
@@ -332,31 +369,33 @@ def review_record(
 ) -> ReviewRecord:
     """A schema.org `Review` as a record; `holder` names the employer when the review has no `itemReviewed`.
 
-    ValueError when the review cannot be read (no employer, a rating or date that does not parse).
+    ValueError, naming the review, when it cannot be read (no employer, a text, rating or date that does not parse).
     """
     company_name = _name(review.get("itemReviewed")) or holder
-    title = clean_text(review.get("name") or review.get("headline"))
-    body = clean_text(review.get("reviewBody") or review.get("description"))
+    title, body = review.get("name") or review.get("headline"), review.get("reviewBody") or review.get("description")
     own_id = next((str(review[key]).strip() for key in ("@id", "url", "identifier") if _is_id(review.get(key))), None)
     review_id = own_id or content_id(company_name, title, body, review.get("datePublished"))
     if not company_name:
         raise ValueError(f"review {review_id}: no employer named (itemReviewed) on the review or the page")
     language = review.get("inLanguage")
-    return ReviewRecord(
-        source=source,
-        source_review_id=review_id,
-        company_name=company_name,
-        company_id=canonical_company_id(company_name),
-        url=urljoin(url, str(review["url"])) if _is_id(review.get("url")) else url,
-        fetched_at=fetched_at,
-        lang=language.strip()[:2].lower() if isinstance(language, str) and language.strip() else None,
-        review_date=parse_date(review.get("datePublished"), f"review {review_id}: date"),
-        title=title,
-        pros=notes_text(review.get("positiveNotes")),
-        cons=notes_text(review.get("negativeNotes")),
-        body=body,
-        rating=scaled_rating(review.get("reviewRating"), f"review {review_id}: rating"),
-    )
+    try:
+        return ReviewRecord(
+            source=source,
+            source_review_id=review_id,
+            company_name=company_name,
+            company_id=canonical_company_id(company_name),
+            url=urljoin(url, str(review["url"])) if _is_id(review.get("url")) else url,
+            fetched_at=fetched_at,
+            lang=language.strip()[:2].lower() if isinstance(language, str) and language.strip() else None,
+            review_date=parse_date(review.get("datePublished")),
+            title=clean_text(title),
+            pros=notes_text(review.get("positiveNotes")),
+            cons=notes_text(review.get("negativeNotes")),
+            body=clean_text(body),
+            rating=scaled_rating(review.get("reviewRating")),
+        )
+    except ValueError as error:
+        raise ValueError(f"review {review_id}: {error}") from None
 
 
 def _is_id(value: Any) -> bool:
