@@ -43,6 +43,18 @@ _CROSSWALK: Final[dict[str, tuple[str, ...]]] = {
     "diversity & inclusion": ("diversity_inclusion",),
     "diversite et inclusion": ("diversity_inclusion",),
     "securite de l'emploi/evolution de carriere": ("job_security", "career"),
+    # Kununu's factors (German); Image and Umwelt-/Sozialbewusstsein have no theme.
+    "arbeitsatmosphare": ("culture",),
+    "kollegenzusammenhalt": ("culture",),
+    "vorgesetztenverhalten": ("management",),
+    "arbeitsbedingungen": ("working_conditions",),
+    "kommunikation": ("organization",),
+    "gleichberechtigung": ("diversity_inclusion",),
+    "umgang mit alteren kollegen": ("diversity_inclusion",),
+    "interessante aufgaben": ("job_content",),
+    "karriere/weiterbildung": ("career",),
+    "gehalt/sozialleistungen": ("compensation",),
+    "work-life-balance": ("work_life_balance",),
 }
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from spiders.parsers.kununu import FACTORS, SOURCE, parse_export, parse_page, themes_for_factor
+from models.taxonomy import themes_for_rating_label
+from spiders.parsers.kununu import FACTORS, SOURCE, parse_export, parse_page
 from spiders.parsers.page import ParsedPage
 from spiders.record import problems
 from tests.sites import FETCHED_AT, corpus_file, fixture
@@ -24,6 +25,7 @@ def _parse(name: str, url: str = URL) -> ParsedPage:
 
 
 def test_crosswalk_follows_the_taxonomy() -> None:
+    """Kununu's factors live in the one crosswalk of models.taxonomy, matched without accents or case."""
     expected = {
         "Arbeitsatmosphäre": ("culture",),
         "Kollegenzusammenhalt": ("culture",),
@@ -40,9 +42,10 @@ def test_crosswalk_follows_the_taxonomy() -> None:
         "Umwelt-/Sozialbewusstsein": (),
     }
     assert set(expected) == set(FACTORS)
-    assert {factor: themes_for_factor(factor) for factor in FACTORS} == expected
-    assert themes_for_factor("ARBEITSATMOSPHAERE") == ()  # labels are matched, not guessed
-    assert themes_for_factor("arbeitsatmosphare") == ("culture",)
+    assert {factor: themes_for_rating_label(factor) for factor in FACTORS} == expected
+    assert themes_for_rating_label("ARBEITSATMOSPHAERE") == ()  # labels are matched, not guessed
+    assert themes_for_rating_label("arbeitsatmosphare") == ("culture",)
+    assert themes_for_rating_label("Work-life balance") == ("work_life_balance",)  # Glassdoor's spelling too
 
 
 def test_page_1_field_by_field() -> None:

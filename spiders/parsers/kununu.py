@@ -2,10 +2,10 @@
 
 A Kununu review carries a text and stars per rating factor (Arbeitsatmosphäre, Work-Life-Balance, …): texts go to
 `factor_texts` and stars to `platform_ratings`, both keyed by the factor's own name, and the stars by theme to
-`subratings` through the crosswalk below. Reviews are read into the shape of the kununu-deutsche-post export
-(../shared/corpus): title, rating, recommendation, date ("Oktober 2025"), position, department, location, pros,
-cons, suggestions, categories {factor: text} and category_ratings {factor: stars}; pages and exports share the
-rest. Kununu publishes no review id here: the id is a digest of the review's texts.
+`subratings` through the taxonomy's crosswalk (`models.taxonomy`). Reviews are read into the shape of the
+kununu-deutsche-post export (../shared/corpus): title, rating, recommendation, date ("Oktober 2025"), position,
+department, location, pros, cons, suggestions, categories {factor: text} and category_ratings {factor: stars};
+pages and exports share the rest. Kununu publishes no review id here: the id is a digest of the review's texts.
 
 On a page, a review is an `<article>`: an `<h3>` title, the overall score in a `span` whose (CSS-module) class
 holds `__score__` ("3,4"), "Empfohlen" / "Nicht empfohlen", the month ("Oktober 2025"), the reviewer's position
@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from parsel import Selector
 
-from models.taxonomy import normalize_label, themes_for_rating_label
+from models.taxonomy import normalize_label
 from spiders.companies import canonical_company_id
 from spiders.parsers.page import ParsedPage
 from spiders.parsers.structured import (
@@ -43,24 +43,6 @@ FACTORS: Final = (
     "Umwelt-/Sozialbewusstsein", "Kollegenzusammenhalt", "Umgang mit älteren Kollegen", "Vorgesetztenverhalten",
     "Arbeitsbedingungen", "Kommunikation", "Gleichberechtigung", "Interessante Aufgaben",
 )  # fmt: skip
-# Kununu factors → taxonomy themes (../shared/taxonomy.md); Image and Umwelt-/Sozialbewusstsein have no theme.
-# Not yet in models.taxonomy's crosswalk, which is tried after this one.
-CROSSWALK: Final[dict[str, tuple[str, ...]]] = {
-    normalize_label(label): themes
-    for label, themes in {
-        "Arbeitsatmosphäre": ("culture",),
-        "Kollegenzusammenhalt": ("culture",),
-        "Vorgesetztenverhalten": ("management",),
-        "Arbeitsbedingungen": ("working_conditions",),
-        "Kommunikation": ("organization",),
-        "Gleichberechtigung": ("diversity_inclusion",),
-        "Umgang mit älteren Kollegen": ("diversity_inclusion",),
-        "Interessante Aufgaben": ("job_content",),
-        "Karriere/Weiterbildung": ("career",),
-        "Gehalt/Sozialleistungen": ("compensation",),
-        "Work-Life-Balance": ("work_life_balance",),
-    }.items()
-}
 SECTIONS: Final = {
     "gut am arbeitgeber finde ich": "pros",
     "schlecht am arbeitgeber finde ich": "cons",
@@ -96,11 +78,6 @@ _COMPANY_SLUG: Final = re.compile(r"kununu\.com/[a-z]{2}/([^/?#]+)")
 _EXPORT_FIELDS: Final = ("title", "rating", "recommendation", "date", "position", "department", "location", "pros",
                          "cons", "suggestions")  # fmt: skip
 _FACTORS_FOLDED: Final = {normalize_label(factor): factor for factor in FACTORS}
-
-
-def themes_for_factor(label: str) -> tuple[str, ...]:
-    """The taxonomy themes of a Kununu factor (German label), falling back to the shared crosswalk."""
-    return CROSSWALK.get(normalize_label(label)) or themes_for_rating_label(label)
 
 
 def parse_page(html: str | bytes, url: str, fetched_at: datetime) -> ParsedPage:
@@ -221,7 +198,7 @@ def _record(row: dict[str, Any], company_name: str | None, url: str, fetched_at:
         cons=cons,
         advice=advice,
         rating=number(row.get("rating"), "rating"),
-        subratings=theme_subratings(platform_ratings, themes_for_factor),
+        subratings=theme_subratings(platform_ratings),
         platform_ratings=platform_ratings,
         factor_texts=factor_texts,
         job_title=role,

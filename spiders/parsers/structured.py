@@ -322,14 +322,11 @@ def name_from_slug(slug: str) -> str:
     return " ".join(word if word != word.lower() else word.capitalize() for word in words if word)
 
 
-def theme_subratings(
-    platform_ratings: Mapping[str, float],
-    themes_for: Callable[[str], tuple[str, ...]] = themes_for_rating_label,
-) -> dict[str, float]:
-    """Platform sub-ratings by taxonomy theme through a crosswalk; labels sharing a theme are averaged."""
+def theme_subratings(platform_ratings: Mapping[str, float]) -> dict[str, float]:
+    """Platform sub-ratings by taxonomy theme through the crosswalk; labels sharing a theme are averaged."""
     by_theme: dict[str, list[float]] = {}
     for label, value in platform_ratings.items():
-        for theme in themes_for(label):
+        for theme in themes_for_rating_label(label):
             by_theme.setdefault(theme, []).append(value)
     return {theme: round(sum(values) / len(values), 3) for theme, values in by_theme.items()}
 
