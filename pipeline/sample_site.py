@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -207,7 +207,17 @@ def _handler_for(companies: dict[str, SampleCompany]) -> type[BaseHTTPRequestHan
 @contextmanager
 def serve_sample_site(site_dir: Path, port: int = 0) -> Iterator[str]:
     """Serve the sample site on 127.0.0.1 in a background thread; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(load_companies(site_dir)))
+    with serve_locally(_handler_for(load_companies(site_dir)), port) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve_locally(handler: Callable[..., BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """Serve with `handler` on 127.0.0.1 (any free port by default) in a background thread; yields the base URL.
+
+    Also what the tests and benchmarks serve their fixture pages and saved corpora with.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

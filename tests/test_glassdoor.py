@@ -589,6 +589,13 @@ def test_graphql_malformed_entries_are_errors_and_the_others_parse() -> None:
     assert (record.employment_status, record.location, record.job_title) == ("contract", "Austin, TX", "Engineer")
 
 
+def test_graphql_without_an_employer_takes_the_name_it_is_given() -> None:
+    review = _graphql_review(7, employer=None)
+    assert parse_graphql([review], URL, FETCHED_AT).errors == ["review 7: no company name"]
+    parsed = parse_graphql([review], URL, FETCHED_AT, company_name="Acme")
+    assert parsed.company_name == "Acme" and [r.company_id for r in parsed.records] == ["acme"]
+
+
 @pytest.mark.parametrize("data", [{}, {"reviews": None}, {"reviews": "x"}, []])
 def test_graphql_without_reviews_gives_an_empty_result(data: dict[str, Any] | list[Any]) -> None:
     parsed = parse_graphql(data, URL, FETCHED_AT)

@@ -14,12 +14,12 @@ from typing import Any
 from parsel import Selector
 
 from spiders.parsers import glassdoor_html, glassdoor_json
-from spiders.parsers.glassdoor_common import RATING_LABELS_FR
+from spiders.parsers.glassdoor_common import RATING_LABELS_FR, SOURCE
 from spiders.parsers.glassdoor_json import parse_graphql
 from spiders.parsers.page import ParsedPage
 from spiders.record import ReviewRecord
 
-__all__ = ["parse_graphql", "parse_page"]
+__all__ = ["SOURCE", "parse_graphql", "parse_page"]
 
 
 def parse_page(html: str, url: str, fetched_at: datetime) -> ParsedPage:

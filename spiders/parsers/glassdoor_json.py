@@ -168,8 +168,11 @@ def _language(code: object) -> str | None:
     return _LANGUAGES.get(code, code) if isinstance(code, str) and code else None
 
 
-def parse_graphql(data: dict[str, Any] | list[Any], url: str, fetched_at: datetime) -> ParsedPage:
-    """Records from a GraphQL `EmployerReviewsRG` object (2023, 2025) or a bare list of its reviews (2026).
+def parse_graphql(
+    data: dict[str, Any] | list[Any], url: str, fetched_at: datetime, company_name: str | None = None
+) -> ParsedPage:
+    """Records from a GraphQL `EmployerReviewsRG` object (2023, 2025) or a bare list of its reviews (2026);
+    `company_name` names the employer when the JSON does not (an export cut down to its reviews).
 
     A review repeated in one response (the 2023 capture holds 6 twice) is kept once.
     """
@@ -179,7 +182,7 @@ def parse_graphql(data: dict[str, Any] | list[Any], url: str, fetched_at: dateti
     entries = [review for review in reviews if isinstance(review, dict)]
     employer = {"employer": data.get("employer")} if isinstance(data, dict) else {}
     names = (employer_name(entry) for entry in [employer, *entries])
-    parsed = ParsedPage(company_name=next((name for name in names if name), None))
+    parsed = ParsedPage(company_name=next((name for name in names if name), company_name))
     parsed.errors.extend("review entry is not a JSON object" for review in reviews if not isinstance(review, dict))
     seen: set[str] = set()
     for entry in entries:

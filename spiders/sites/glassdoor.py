@@ -1,0 +1,10 @@
+"""Spider for Glassdoor: review pages (glassdoor.fr/Avis/<Company>-Avis-E<id>.htm, paged `_P2.htm`) and GraphQL
+review answers (JSON, read by `parse_graphql`)."""
+
+from spiders.parsers import glassdoor
+from spiders.sites.site import SiteSpider
+
+
+class GlassdoorSpider(SiteSpider):
+    name = "glassdoor"
+    source = glassdoor.SOURCE
