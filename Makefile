@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench train clean
 
 $(STAMP): pyproject.toml
 	python3 -c 'import sys; assert sys.version_info >= (3, 11), "revint needs Python >= 3.11"'
@@ -24,6 +24,9 @@ test: lint  ## lint, type-check and run the test suite
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+train: $(STAMP)  ## retrain the theme model from models/annotations (reads ../shared/corpus), seeded
+	$(PY) -m models.train
 
 clean:
 	rm -rf data/work

@@ -15,7 +15,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from models.lexicon import LanguageRules, load_rules
+from models.lexicon import LANGUAGES, LanguageRules, load_rules
 from models.taxonomy import Polarity
 from models.text import fold
 
@@ -82,7 +82,18 @@ class UnitSegmenter:
 
 @Language.factory("revint_units_v1")
 def make_unit_segmenter(nlp: Language, name: str) -> UnitSegmenter:
-    return UnitSegmenter(load_rules(nlp.lang).contrast)
+    """Contrast words of every supported language: reviews mix them, and none is a word of the other."""
+    return UnitSegmenter(tuple(marker for lang in LANGUAGES for marker in load_rules(lang).contrast))
+
+
+def units(doc: Doc) -> list[tuple[int, int, int]]:
+    """(unit index, start char, end char) of each non-empty unit, trimmed of bullets and edge punctuation."""
+    found = []
+    for index, unit in enumerate(doc.sents):
+        start, end = _trimmed(unit)
+        if start < end:
+            found.append((index, start, end))
+    return found
 
 
 def _trimmed(span: Span) -> tuple[int, int]:
@@ -157,10 +168,7 @@ class ThemeRules:
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = []
         whole = doc.text  # built on each access: once per doc, not once per unit
-        for index, unit in enumerate(doc.sents):
-            start, end = _trimmed(unit)
-            if start >= end:
-                continue
+        for index, start, end in units(doc):
             text = whole[start:end]
             folded = fold(text)
             themes = self.themes(folded)

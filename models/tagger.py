@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
 
-import models.components  # noqa: F401  (registers the factories)
+import models.classifier  # registers the trained component
+import models.components  # noqa: F401  (registers the rule components)
 from models.components import Mention
 from models.lang import detect_language
 from models.lexicon import LANGUAGES
 
-MODEL_VERSION = "rules-v1"
+RULES_VERSION = "rules-v1"
 BATCH_SIZE = 256
 
 
@@ -43,8 +45,11 @@ class TagResult:
         }
 
 
-def build_pipeline(lang: str) -> Language:
-    """A blank tokenizer for the language plus the rule components."""
+MODEL_DIR = Path(__file__).parent / "revint_themes"
+
+
+def build_rules_pipeline(lang: str) -> Language:
+    """A blank tokenizer for the language plus the rule components: the fallback without a trained model."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("revint_units_v1")
     nlp.add_pipe("revint_theme_rules_v1")
@@ -52,12 +57,19 @@ def build_pipeline(lang: str) -> Language:
 
 
 class Tagger:
-    """Tags texts in batches with one pipeline per supported language; other languages get no mentions."""
+    """Tags texts in batches: the trained pipeline when one is packaged, else the rules.
 
-    version = MODEL_VERSION
+    Texts in other languages than fr and en get no mentions.
+    """
 
-    def __init__(self) -> None:
-        self.pipelines = {lang: build_pipeline(lang) for lang in LANGUAGES}
+    def __init__(self, model_dir: Path | None = MODEL_DIR) -> None:
+        if model_dir is not None and (model_dir / "config.cfg").exists():
+            trained = spacy.load(model_dir)
+            self.version = f"{trained.meta['name']}-{trained.meta['version']}"
+            self.pipelines = dict.fromkeys(LANGUAGES, trained)
+        else:
+            self.version = RULES_VERSION
+            self.pipelines = {lang: build_rules_pipeline(lang) for lang in LANGUAGES}
 
     def tag(self, items: Iterable[TagInput]) -> Iterator[TagResult]:
         batch: list[tuple[TagInput, str]] = []

@@ -1,0 +1,76 @@
+"""Unit-level evaluation: per-theme precision/recall/F1, macro-F1, polarity accuracy, theme confusions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from models.taxonomy import THEME_IDS
+
+Labels = frozenset[tuple[str, str]]  # (theme, polarity) pairs of one unit
+
+
+@dataclass(frozen=True)
+class Scores:
+    per_theme: dict[str, dict[str, float]]
+    macro_f1: float
+    polarity_accuracy: float
+    polarity_pairs: int
+    units: int
+    confusions: list[tuple[str, str, int]]  # (gold theme, predicted theme, units) where only the other was found
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "units": self.units,
+            "theme_macro_f1": round(self.macro_f1, 4),
+            "polarity_accuracy": round(self.polarity_accuracy, 4),
+            "polarity_pairs": self.polarity_pairs,
+            "per_theme": {t: {k: round(v, 4) for k, v in s.items()} for t, s in self.per_theme.items()},
+            "top_confusions": [{"gold": g, "predicted": p, "units": n} for g, p, n in self.confusions],
+        }
+
+
+def _themes(labels: Labels) -> set[str]:
+    return {theme for theme, _ in labels}
+
+
+def score(pairs: Iterable[tuple[Labels, Labels]]) -> Scores:
+    """Compare gold and predicted labels unit by unit. A theme counts once per unit, whatever its polarity;
+    polarity accuracy is over the (unit, theme) pairs both sides found."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    confusions: Counter[tuple[str, str]] = Counter()
+    polarity_right = polarity_total = units = 0
+    for gold, predicted in pairs:
+        units += 1
+        gold_themes, predicted_themes = _themes(gold), _themes(predicted)
+        for theme in gold_themes & predicted_themes:
+            tp[theme] += 1
+            polarity_total += 1
+            polarity_right += {p for t, p in gold if t == theme} == {p for t, p in predicted if t == theme}
+        for theme in predicted_themes - gold_themes:
+            fp[theme] += 1
+        for theme in gold_themes - predicted_themes:
+            fn[theme] += 1
+        for missed in gold_themes - predicted_themes:
+            for extra in predicted_themes - gold_themes:
+                confusions[(missed, extra)] += 1
+    per_theme = {}
+    for theme in THEME_IDS:
+        precision = tp[theme] / (tp[theme] + fp[theme]) if tp[theme] + fp[theme] else 0.0
+        recall = tp[theme] / (tp[theme] + fn[theme]) if tp[theme] + fn[theme] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_theme[theme] = {"precision": precision, "recall": recall, "f1": f1, "support": tp[theme] + fn[theme]}
+    present = [t for t in THEME_IDS if per_theme[t]["support"] > 0]
+    macro = sum(per_theme[t]["f1"] for t in present) / len(present) if present else 0.0
+    return Scores(
+        per_theme=per_theme,
+        macro_f1=macro,
+        polarity_accuracy=polarity_right / polarity_total if polarity_total else 0.0,
+        polarity_pairs=polarity_total,
+        units=units,
+        confusions=[(g, p, n) for (g, p), n in confusions.most_common(8)],
+    )
