@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -14,6 +14,7 @@ from pipeline.settings import Settings
 
 if TYPE_CHECKING:
     from models.tagger import TagInput
+    from pipeline.importing import Dropped, ParseReport
 
 SECTIONS = ("pros", "cons", "advice", "body")
 
@@ -56,6 +57,69 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         f"{loaded.reviews_total} reviews, {loaded.mentions_total} mentions, {loaded.companies_total} companies"
     )
     return 0
+
+
+def _known_source(command: str, source: str) -> bool:
+    from spiders.parsers.registry import parsers_for
+
+    try:
+        parsers_for(source)
+    except ValueError as error:
+        print(f"revint {command}: {error}", file=sys.stderr)
+        return False
+    return True
+
+
+def _report_problems(command: str, report: ParseReport, dropped: Iterable[Dropped] = ()) -> None:
+    """Every problem on stderr with its path: unreadable reviews, documents without reviews, dropped reviews."""
+    for line in [*report.errors, *report.failed, *(f"{path}: skipped" for path in report.skipped)]:
+        print(f"revint {command}: {line}", file=sys.stderr)
+    for review in dropped:
+        reasons = "; ".join(review.problems)
+        print(f"revint {command}: dropped {review.review_id} ({review.url}): {reasons}", file=sys.stderr)
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """The review records of saved pages and exports as JSON Lines, each review once; nothing is loaded."""
+    from pipeline.importing import ParseReport, documents, parse_documents
+    from spiders.record import dumps
+
+    if not _known_source("parse", args.source):
+        return 2
+    report = ParseReport()
+    for record in parse_documents(documents(args.paths, args.source, report, args.url), report, args.company):
+        print(dumps(record))
+    _report_problems("parse", report)
+    print(
+        f"revint parse: {report.documents} documents, {report.unique} reviews ({report.duplicates} duplicates), "
+        f"{len(report.failed)} without reviews",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.importing import import_paths
+
+    if not _known_source("import", args.source):
+        return 2
+    summary = import_paths(settings, args.source, args.paths, url=args.url, company=args.company)
+    _report_problems("import", summary.report, summary.dropped)
+    print("\n".join(summary.lines()))
+    return 1 if summary.report.failed or not summary.written else 0
+
+
+def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.importing import reparse_run
+
+    try:
+        summary = reparse_run(settings, args.run_dir)
+    except FileNotFoundError as error:
+        print(f"revint reparse: {error}", file=sys.stderr)
+        return 2
+    _report_problems("reparse", summary.report, summary.dropped)
+    print("\n".join(summary.lines()))
+    return 0 if summary.written else 1
 
 
 def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
@@ -234,6 +298,24 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("run_dir", type=Path)
     _db_option(load)
     load.set_defaults(run=cmd_load)
+
+    for name, help_text in (
+        ("parse", "print the reviews of saved pages or exports as JSON Lines, loading nothing"),
+        ("import", "parse saved pages or exports, then tag and load them as a run of their own"),
+    ):
+        saved = commands.add_parser(name, help=help_text)
+        saved.add_argument("source", help="glassdoor, indeed, kununu, schema_org or sample")
+        saved.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".html, .json, .csv, .tar.xz, .zip …")
+        saved.add_argument("--url", help="where the files came from: for pages without a canonical link, and exports")
+        saved.add_argument("--company", help="the employer, for exports that do not name it (Indeed, Kununu)")
+        if name == "import":
+            _db_option(saved)
+        saved.set_defaults(run=cmd_parse if name == "parse" else cmd_import)
+
+    reparse = commands.add_parser("reparse", help="rebuild a run's reviews from its raw archive, then tag and load")
+    reparse.add_argument("run_dir", type=Path)
+    _db_option(reparse)
+    reparse.set_defaults(run=cmd_reparse)
 
     tag = commands.add_parser("tag", help="tag JSON Lines from stdin: {id, text, section?, lang_hint?}")
     tag.set_defaults(run=cmd_tag)

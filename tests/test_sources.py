@@ -1,23 +1,30 @@
-"""The site spiders against fixture pages served on 127.0.0.1 (one crawl subprocess per site, four in all)."""
+"""The site spiders against fixture pages served on 127.0.0.1 (one crawl subprocess per site, four in all), and
+`revint parse` / `import` / `reparse` run as a user runs them, on the real corpus where it is present."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import pytest
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.spiderloader import SpiderLoader
 from w3lib.encoding import html_to_unicode
 
 from pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
+from spiders.archive import ArchivedPage, ArchiveWriter
 from spiders.base import ReviewSpider
 from spiders.parsers import glassdoor, indeed, kununu, sample_site
 from spiders.parsers.registry import SOURCES, parsers_for
 from spiders.parsers.sitemap import sitemap_locations
 from spiders.record import ReviewRecord
 from tests.conftest import temporary_settings
-from tests.sites import FETCHED_AT, FIXTURES, serve_routes
+from tests.sites import FETCHED_AT, FIXTURES, corpus_file, serve_routes
+from tests.test_cli import revint
 
 HTML = "text/html; charset=utf-8"
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -182,3 +189,96 @@ def test_glassdoor_answers_in_json_go_to_the_graphql_parser() -> None:
 )
 def test_sitemap_locations(body: str, expected: int) -> None:
     assert len(sitemap_locations(body.encode())) == expected
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+
+def _in(data_dir: Path) -> dict[str, str]:
+    """The environment for a command whose generated files (run folders) go under `data_dir`."""
+    return {**os.environ, "REVINT_DATA_DIR": str(data_dir)}
+
+
+def _warehouse_counts(db: Path) -> tuple[int, int, int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM reviews WHERE source = 'glassdoor'), (SELECT count(*) FROM mentions), "
+            "(SELECT count(*) FROM companies), (SELECT hash(list(r ORDER BY review_id)) FROM "
+            "(SELECT * EXCLUDE (loaded_at) FROM reviews) AS r)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return row
+
+
+def _corpus_pages() -> Path:
+    return corpus_file("glassdoor-fr-datalake", "glassdoor_fr_avis_pages_209.tar.xz")
+
+
+def test_parse_prints_each_of_the_1433_reviews_of_the_209_pages_once() -> None:
+    done = revint("parse", "glassdoor", str(_corpus_pages()))
+    assert done.returncode == 0, done.stderr
+    records = [ReviewRecord.from_json_dict(json.loads(line)) for line in done.stdout.splitlines()]
+    assert len(records) == len({record.review_id for record in records}) == 1433
+    assert all(record.url.startswith("https://www.glassdoor.fr/Avis/") for record in records)  # canonical links
+    assert "209 documents, 1433 reviews (104 duplicates), 0 without reviews" in done.stderr
+
+
+def test_import_loads_the_corpus_once_and_again_changes_nothing(tmp_path: Path) -> None:
+    pages, db = _corpus_pages(), tmp_path / "imported.duckdb"
+    first = revint("import", "glassdoor", str(pages), "--db", str(db), env=_in(tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert "1433 reviews (1433 new, 0 updated)" in first.stdout
+    counts = _warehouse_counts(db)
+    assert counts[0] == 1433 and counts[1] > 1433
+    again = revint("import", "glassdoor", str(pages), "--db", str(db), env=_in(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert "1433 reviews (0 new, 0 updated)" in again.stdout
+    assert _warehouse_counts(db) == counts
+    assert len(list((tmp_path / "work" / "runs").glob("*-import-glassdoor"))) == 2
+
+
+def test_parse_names_each_unreadable_file_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "cut.json").write_text('{"reviews": [', encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a page", encoding="utf-8")
+    page = FIXTURES / "indeed" / "page1.html"
+    paths = [page, *(tmp_path / name for name in ("cut.json", "notes.txt", "gone.html"))]
+    done = revint("parse", "indeed", *map(str, paths))
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 3  # the readable page still comes through
+    for name in ("cut.json", "notes.txt", "gone.html"):
+        assert f"revint parse: {tmp_path / name}: " in done.stderr
+    assert revint("parse", "monster", str(page)).returncode == 2
+
+
+def _archive_run(run_dir: Path) -> None:
+    """A crawl run's raw archive, written as the spiders write it: three Glassdoor answers, a Kununu page, and a 503
+    (not parsed) — for URLs nothing here could fetch."""
+    writer = ArchiveWriter(run_dir / "archive" / "pages-0001.jsonl.gz")
+    fetched = [
+        ("glassdoor", "page1.html", "https://www.glassdoor.fr/Avis/Fromagerie-Aubrac-Avis-E900.htm", 200),
+        ("glassdoor", "page2.html", "https://www.glassdoor.fr/Avis/Fromagerie-Aubrac-Avis-E900_P2.htm", 200),
+        ("glassdoor", "graphql_reviews.json", "https://www.glassdoor.com/graph", 200),
+        ("kununu", "page2.html", "https://www.kununu.com/de/brotwerk-sommer/kommentare/2", 200),
+        ("kununu", "empty.html", "https://www.kununu.com/de/brotwerk-sommer/kommentare/3", 503),
+    ]
+    for spider, name, url, status in fetched:
+        body = (FIXTURES / spider / name).read_bytes()
+        writer.write(ArchivedPage(url, FETCHED_AT, status, spider, body, "utf-8"))
+    writer.close()
+
+
+def test_reparse_rebuilds_a_run_from_its_archive(tmp_path: Path) -> None:
+    run_dir, db = tmp_path / "runs" / "an-old-crawl", tmp_path / "reparsed.duckdb"
+    _archive_run(run_dir)
+    done = revint("reparse", str(run_dir), "--db", str(db), env=_in(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "5 reviews (5 new, 0 updated)" in done.stdout
+    assert "1 skipped" in done.stdout and "status 503: skipped" in done.stderr
+    (rebuilt,) = (tmp_path / "work" / "runs").glob("*-reparse")
+    ids = {record.review_id for record in read_reviews(rebuilt / "reviews.jsonl")}
+    assert {review_id.split(":")[0] for review_id in ids} == {"glassdoor", "kununu"}
+    assert {i for i in ids if i.startswith("glassdoor:")} == {f"glassdoor:{n}" for n in (9001, 9002, 9003, 9101)}
+    assert revint("reparse", str(tmp_path / "runs" / "no-such-run"), "--db", str(db)).returncode == 2

@@ -1,0 +1,271 @@
+"""Saved material → review records → the warehouse, without fetching: `revint parse`, `import` and `reparse`.
+
+Saved pages, exports and a run's raw archive go through the parsers the spiders use (spiders.parsers.registry),
+so a review reads the same however it arrived. Archives of saved pages (.tar.xz, .tar.gz, .zip) are read member
+by member, never extracted. What cannot be read is reported with its path and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import lzma
+import tarfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+from pipeline import stages
+from pipeline.settings import Settings
+from pipeline.warehouse.load import LoadSummary
+from spiders.archive import read_archive
+from spiders.parsers.page import ParsedPage
+from spiders.parsers.registry import parsers_for
+from spiders.pipelines import problem_code
+from spiders.record import ReviewRecord, dumps, problems
+
+KINDS: Final = {".html": "page", ".htm": "page", ".json": "json", ".csv": "csv"}
+TAR_SUFFIXES: Final = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
+_UNREADABLE: Final = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, lzma.LZMAError)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One thing to parse: a saved file, a member of an archive of them, or a page of a run's raw archive."""
+
+    path: str  # where it is, for messages: "pages.tar.xz:avis/x.html"
+    source: str  # the parsers to read it with (spiders.parsers.registry)
+    kind: str  # "page", "json" or "csv" (by file name), or "fetched" (as the spider read it: page or JSON)
+    body: bytes
+    url: str  # a saved page's canonical link wins over this, which is the file's own URI unless told otherwise
+    fetched_at: datetime
+    encoding: str | None = None  # known for fetched pages; saved pages declare theirs
+
+    def text(self) -> str:
+        if self.encoding:
+            return self.body.decode(self.encoding, errors="replace")
+        if self.kind in ("page", "fetched"):
+            return html_to_unicode(None, self.body)[1]  # BOM, then <meta charset>, else UTF-8
+        try:
+            return self.body.decode("utf-8-sig")
+        except UnicodeDecodeError:  # exports saved on Windows (a cp1252 quote in a Glassdoor capture)
+            return self.body.decode("cp1252", errors="replace")
+
+
+@dataclass
+class ParseReport:
+    """What a parse went through: problems are "path: message" lines, for stderr."""
+
+    documents: int = 0
+    reviews: int = 0  # records read, duplicates included
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)  # review blocks that could not be read
+    failed: list[str] = field(default_factory=list)  # documents (or whole paths) that gave no review at all
+    skipped: list[str] = field(default_factory=list)  # archive members and archived pages that are not for parsing
+
+    @property
+    def unique(self) -> int:
+        return self.reviews - self.duplicates
+
+
+def documents(paths: Iterable[Path], source: str, report: ParseReport, url: str | None = None) -> Iterator[Document]:
+    """The documents of saved files and archives; an unreadable path (or the rest of one) is reported as failed."""
+    for path in paths:
+        read = 0
+        try:
+            for document in _documents(path, source, report, url):
+                read += 1
+                yield document
+        except _UNREADABLE as error:
+            after = f" after {read} documents" if read else ""
+            report.failed.append(f"{path}: cannot be read{after} ({type(error).__name__}: {error})")
+
+
+def _documents(path: Path, source: str, report: ParseReport, url: str | None) -> Iterator[Document]:
+    name = path.name.lower()
+    if name.endswith(TAR_SUFFIXES):
+        with tarfile.open(path) as tar:
+            for member in tar:
+                body = tar.extractfile(member) if member.isfile() else None
+                modified = datetime.fromtimestamp(member.mtime, UTC)
+                if body is not None and (found := _member(path, member.name, modified, source, report, url)):
+                    yield replace(found, body=body.read())
+    elif name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                modified = datetime(*info.date_time, tzinfo=UTC)
+                if not info.is_dir() and (found := _member(path, info.filename, modified, source, report, url)):
+                    yield replace(found, body=archive.read(info))
+    elif kind := KINDS.get(path.suffix.lower()):
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        yield Document(str(path), source, kind, path.read_bytes(), url or path.resolve().as_uri(), modified)
+    else:
+        report.failed.append(f"{path}: not a saved page (.html, .htm), an export (.json, .csv) or an archive of them")
+
+
+def _member(
+    archive: Path, name: str, modified: datetime, source: str, report: ParseReport, url: str | None
+) -> Document | None:
+    """A member of an archive (its body still to read), dated by its modification time, the best trace of when
+    it was saved; None for a member that is no page or export, which is reported as skipped."""
+    kind = KINDS.get(Path(name).suffix.lower())
+    if kind is None:
+        report.skipped.append(f"{archive}:{name}")
+        return None
+    where = url or f"{archive.resolve().as_uri()}#{name}"
+    return Document(f"{archive}:{name}", source, kind, b"", where, modified)
+
+
+def archived_documents(run_dir: Path, report: ParseReport) -> Iterator[Document]:
+    """The pages of a run's raw archive, each for the parsers of the spider that fetched it; pages a spider would
+    not have parsed (not 2xx) are skipped."""
+    for number, page in enumerate(read_archive(run_dir / "archive"), start=1):
+        where = f"{run_dir / 'archive'} page {number} ({page.url})"
+        if not 200 <= page.status < 300:
+            report.skipped.append(f"{where}: status {page.status}")
+            continue
+        yield Document(where, page.spider, "fetched", page.body, page.url, page.fetched_at, page.encoding)
+
+
+def read_document(document: Document, company: str | None = None) -> ParsedPage:
+    """One document parsed as its kind says; ValueError when it cannot be read at all.
+
+    `company` names the employer of an export that does not (Indeed and Kununu exports never do).
+    """
+    parsers = parsers_for(document.source)
+    text = document.text()
+    if document.kind == "fetched":
+        return parsers.parse_fetched(text, document.url, document.fetched_at)
+    if document.kind == "page":
+        return parsers.parse_page(text, canonical_url(text) or document.url, document.fetched_at)
+    if parsers.parse_export is None or document.kind not in parsers.export_formats:
+        formats = ", ".join(f".{name}" for name in sorted(parsers.export_formats)) or "none: give its saved pages"
+        raise ValueError(f"not an export {parsers.name} has (its exports: {formats})")
+    data = json.loads(text) if document.kind == "json" else list(csv.DictReader(io.StringIO(text, newline="")))
+    return parsers.parse_export(data, document.url, document.fetched_at, company)
+
+
+def canonical_url(html: str) -> str | None:
+    """A saved page's own address, from its `<link rel="canonical">`: the URL its parser expects."""
+    head = html.split("</head>", 1)[0] if "</head>" in html else html[:100_000]
+    href = Selector(text=head).css('link[rel~="canonical"]::attr(href)').get()
+    return href.strip() if href and href.strip().startswith(("http://", "https://")) else None
+
+
+def parse_documents(
+    documents: Iterable[Document], report: ParseReport, company: str | None = None
+) -> Iterator[ReviewRecord]:
+    """Each review once (the first copy read: a review shows on several pages, or in two saved folders)."""
+    seen: set[str] = set()
+    for document in documents:
+        report.documents += 1
+        try:
+            parsed = read_document(document, company)
+        except (ValueError, csv.Error) as error:
+            report.failed.append(f"{document.path}: {error}")
+            continue
+        report.errors.extend(f"{document.path}: {error}" for error in parsed.errors)
+        if not parsed.records:
+            report.failed.append(f"{document.path}: no review found")
+        for record in parsed.records:
+            report.reviews += 1
+            if record.review_id in seen:
+                report.duplicates += 1
+                continue
+            seen.add(record.review_id)
+            yield record
+
+
+@dataclass(frozen=True)
+class Dropped:
+    review_id: str
+    url: str
+    problems: list[str]
+
+
+def write_valid(records: Iterable[ReviewRecord], path: Path) -> tuple[int, list[Dropped]]:
+    """Write the valid records as a run's reviews.jsonl, as a crawl would; the invalid ones come back with why."""
+    written = 0
+    dropped: list[Dropped] = []
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            found = problems(record)
+            if found:
+                dropped.append(Dropped(record.review_id, record.url, found))
+                continue
+            out.write(dumps(record) + "\n")
+            written += 1
+    return written, dropped
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    run_dir: Path
+    db_path: Path
+    report: ParseReport
+    written: int
+    dropped: list[Dropped]
+    tag: stages.TagSummary | None  # None when there was nothing valid to tag and load
+    load: LoadSummary | None
+
+    def drop_reasons(self) -> Counter[str]:
+        return Counter(problem_code(problem) for review in self.dropped for problem in review.problems)
+
+    def lines(self) -> list[str]:
+        """The one-screen summary the CLI prints."""
+        report = self.report
+        reasons = ", ".join(f"{count} {reason}" for reason, count in self.drop_reasons().most_common())
+        lines = [
+            f"parse   {report.documents} documents, {report.reviews} reviews read, {report.unique} unique "
+            f"({report.duplicates} duplicates); {len(report.errors)} unreadable reviews, "
+            f"{len(report.failed)} documents without reviews, {len(report.skipped)} skipped",
+            f"drop    {len(self.dropped)} invalid reviews" + (f" ({reasons})" if reasons else ""),
+        ]
+        if self.tag is not None and self.load is not None:
+            lines += [
+                f"tag     {self.tag.reviews} reviews → {self.tag.mentions} theme mentions, "
+                f"{self.tag.skipped_other_language} in other languages  ({self.tag.seconds:.1f} s)",
+                f"load    {self.load.reviews_in_batch} reviews ({self.load.reviews_new} new, "
+                f"{self.load.reviews_updated} updated); warehouse holds {self.load.reviews_total} reviews, "
+                f"{self.load.mentions_total} mentions, {self.load.companies_total} companies",
+            ]
+        else:
+            lines.append("load    nothing valid to load")
+        return [*lines, f"run     {self.run_dir}   warehouse {self.db_path}"]
+
+
+def load_parsed(settings: Settings, label: str, records: Iterable[ReviewRecord], report: ParseReport) -> ImportSummary:
+    """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load."""
+    run_dir = stages.new_run_dir(settings, label)
+    written, dropped = write_valid(records, run_dir / "reviews.jsonl")
+    tag = loaded = None
+    if written:
+        tag = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
+        loaded = stages.load(settings, run_dir / "tagged.jsonl")
+    return ImportSummary(run_dir, settings.db_path, report, written, dropped, tag, loaded)
+
+
+def import_paths(
+    settings: Settings, source: str, paths: list[Path], *, url: str | None = None, company: str | None = None
+) -> ImportSummary:
+    """Saved pages and exports of one source, loaded as a run of their own (`revint import`)."""
+    report = ParseReport()
+    records = parse_documents(documents(paths, source, report, url), report, company)
+    return load_parsed(settings, f"import-{source}", records, report)
+
+
+def reparse_run(settings: Settings, run_dir: Path) -> ImportSummary:
+    """A run's reviews rebuilt from its raw archive with today's parsers, loaded as a new run (`revint reparse`)."""
+    if not (run_dir / "archive").is_dir():
+        raise FileNotFoundError(f"{run_dir / 'archive'}: this run kept no raw archive")
+    report = ParseReport()
+    records = parse_documents(archived_documents(run_dir, report), report)
+    return load_parsed(settings, "reparse", records, report)
