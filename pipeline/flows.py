@@ -26,9 +26,9 @@ class RunSummary:
 
 @task(cache_policy=NO_CACHE)
 def crawl_task(
-    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, delay: float | None
+    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, delay: float | None, mode: stages.CrawlMode
 ) -> stages.CrawlSummary:
-    return stages.crawl(settings, spider, start_urls, run_dir, delay=delay)
+    return stages.crawl(settings, spider, start_urls, run_dir, delay=delay, mode=mode)
 
 
 @task(cache_policy=NO_CACHE)
@@ -46,11 +46,17 @@ def load_task(
 
 
 @flow(name="revint-crawl-tag-load")
-def crawl_tag_load(settings: Settings, spider: str, start_urls: list[str], delay: float | None = None) -> RunSummary:
-    """The nightly chain for one spider: crawl → tag → load."""
+def crawl_tag_load(
+    settings: Settings,
+    spider: str,
+    start_urls: list[str],
+    delay: float | None = None,
+    mode: stages.CrawlMode = "full",
+) -> RunSummary:
+    """The nightly chain for one spider: crawl (`mode="nightly"`: only what the warehouse lacks) → tag → load."""
     started_at = datetime.now(UTC)
     run_dir = stages.new_run_dir(settings, spider)
-    crawl = crawl_task(settings, spider, start_urls, run_dir, delay)
+    crawl = crawl_task(settings, spider, start_urls, run_dir, delay, mode)
     tagged = tag_task(crawl.output, run_dir / "tagged.jsonl")
     loaded, seconds = load_task(settings, run_dir / "tagged.jsonl", crawl, started_at, tagged.seconds)
     return RunSummary(run_dir, crawl, tagged, loaded, seconds)

@@ -17,6 +17,8 @@ class Settings:
     company_directory: Path
     contact_url: str
     download_delay: float
+    retry_backoff: float  # seconds before a crawl's first retry of a page, doubled for each next one
+    retry_after_max: float  # the longest a crawl waits before a retry, whatever a server's Retry-After asks
 
     @property
     def work_dir(self) -> Path:
@@ -39,6 +41,8 @@ class Settings:
             ),
             contact_url=os.environ.get("REVINT_CONTACT_URL", "https://github.com/revint/revint"),
             download_delay=float(os.environ.get("REVINT_DOWNLOAD_DELAY", "1.0")),
+            retry_backoff=float(os.environ.get("REVINT_RETRY_BACKOFF", "2.0")),
+            retry_after_max=float(os.environ.get("REVINT_RETRY_AFTER_MAX", "600")),
         )
 
     def with_db(self, db_path: Path | None) -> Settings:

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack
 
 from models.lang import detect_language
 from models.tagger import Tagger, TagInput
 from pipeline.progress import Progress
 from pipeline.settings import Settings
-from pipeline.warehouse.db import write_session
+from pipeline.warehouse.db import connect, write_session
 from pipeline.warehouse.load import (
     LoadSummary,
     TaggedReview,
@@ -28,6 +28,9 @@ from pipeline.warehouse.load import (
 from pipeline.warehouse.search import rebuild_index
 from spiders.extensions import stats_path
 from spiders.record import ReviewRecord
+from spiders.run import spider_source
+
+CrawlMode = Literal["full", "nightly"]
 
 
 @dataclass(frozen=True)
@@ -87,30 +90,62 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in data)
 
 
-def crawl(
-    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, *, delay: float | None = None
-) -> CrawlSummary:
-    """Run one spider in a subprocess (Scrapy's reactor cannot restart), reporting progress as it goes."""
-    output = run_dir / "reviews.jsonl"
-    command = [
-        sys.executable,
-        "-m",
-        "spiders.run",
-        spider,
-        str(output),
-        "-a",
-        f"start_urls={','.join(start_urls)}",
-        "-s",
-        f"USER_AGENT={settings.user_agent}",
-        "-s",
-        f"DOWNLOAD_DELAY={settings.download_delay if delay is None else delay}",
-        "-s",
-        f"JOBDIR={run_dir / 'job'}",
-        "-s",
-        f"LOG_FILE={run_dir / 'crawl.log'}",
-    ]
+def known_review_ids(db_path: Path, source: str) -> list[str]:
+    """The ids of a source's reviews the warehouse holds (read-only: a load may be running); none without one."""
+    if not db_path.exists():
+        return []
+    con = connect(db_path, read_only=True)
+    try:
+        return [row[0] for row in con.execute("SELECT review_id FROM reviews WHERE source = ?", [source]).fetchall()]
+    finally:
+        con.close()
+
+
+class CrawlOptions(TypedDict, total=False):
+    delay: float | None  # seconds between requests to a domain (default: the settings'); 0 also stops AutoThrottle
+    mode: CrawlMode  # "full" (default) or "nightly"
+
+
+def crawl_command(
+    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, **options: Unpack[CrawlOptions]
+) -> list[str]:
+    """The command line of one crawl into `run_dir`; in the nightly mode it first writes the known review ids there."""
+    delay = options.get("delay")
+    scrapy_settings = {
+        "USER_AGENT": settings.user_agent,
+        "DOWNLOAD_DELAY": settings.download_delay if delay is None else delay,
+        "REVINT_RETRY_BACKOFF": settings.retry_backoff,
+        "REVINT_RETRY_AFTER_MAX": settings.retry_after_max,
+        "JOBDIR": run_dir / "job",
+        "LOG_FILE": run_dir / "crawl.log",
+        "REVINT_ARCHIVE_DIR": run_dir / "archive",
+    }
     if delay == 0:
-        command += ["-s", "AUTOTHROTTLE_ENABLED=False"]
+        scrapy_settings["AUTOTHROTTLE_ENABLED"] = False
+    if options.get("mode", "full") == "nightly":
+        known = run_dir / "known_ids.txt"
+        ids = known_review_ids(settings.db_path, spider_source(spider))
+        known.write_text("".join(f"{review_id}\n" for review_id in ids), encoding="utf-8")
+        scrapy_settings["REVINT_KNOWN_IDS"] = known
+    command = [sys.executable, "-m", "spiders.run", spider, str(run_dir / "reviews.jsonl")]
+    command += ["-a", f"start_urls={','.join(start_urls)}"]
+    for key, value in scrapy_settings.items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def crawl(
+    settings: Settings, spider: str, start_urls: list[str], run_dir: Path, **options: Unpack[CrawlOptions]
+) -> CrawlSummary:
+    """Run one spider in a subprocess (Scrapy's reactor cannot restart), reporting progress as it goes.
+
+    Given the `run_dir` of an interrupted crawl, it resumes that crawl: pages still queued are fetched, reviews
+    already written are not written again. The nightly mode stops paginating a company at a page holding only
+    reviews the warehouse already has; the full mode crawls everything. The statistics are the last session's,
+    except `reviews_written`, which counts the run's whole output.
+    """
+    output = run_dir / "reviews.jsonl"
+    command = crawl_command(settings, spider, start_urls, run_dir, **options)
     progress = Progress(f"crawl {spider}", "reviews")
     with subprocess.Popen(command) as process:
         while process.poll() is None:
@@ -126,10 +161,10 @@ def crawl(
         source=spider,
         output=output,
         pages=stats.get("revint/pages", 0),
-        reviews_written=stats.get("revint/reviews_written", 0),
+        reviews_written=_count_lines(output),
         reviews_dropped=stats.get("revint/reviews_dropped", 0),
         malformed=stats.get("revint/pages_malformed", 0) + stats.get("revint/review_blocks_malformed", 0),
-        canary_alerts=stats.get("revint/canary_empty_pages", 0),
+        canary_alerts=sum(value for key, value in stats.items() if key.startswith("revint/canary/")),
         seconds=seconds,
         stats=stats,
     )

@@ -59,7 +59,7 @@ class ArchiveWriter:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file: IO[str] = gzip.open(path, "at", encoding="utf-8")
+        self._file: IO[str] = gzip.open(path, "at", encoding="utf-8")  # noqa: SIM115 (open across writes)
 
     def write(self, page: ArchivedPage) -> None:
         self._file.write(page.to_json_line() + "\n")
@@ -79,4 +79,4 @@ def read_archive(path: Path) -> Iterator[ArchivedPage]:
                     if line.strip():
                         yield ArchivedPage.from_json_line(line)
             except (EOFError, gzip.BadGzipFile):
-                return  # the end of a file cut short by a crash: the pages before it are intact
+                continue  # the end of a file cut short by a crash: the pages before it are intact

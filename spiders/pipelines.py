@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import IO, Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
+from spiders.extensions import required_path
 from spiders.record import ReviewRecord, dumps, problems
 
 
@@ -17,6 +19,24 @@ def problem_code(problem: str) -> str:
     """A stats key for a validation problem: its words without the values ("rating-outside")."""
     words = re.sub(r"'[^']*'|[\w-]*\d[\w.=-]*|[^\w\s-]", " ", problem).split()
     return "-".join(words)
+
+
+def intact_output(path: Path) -> tuple[set[str], int]:
+    """The review ids in a JSON Lines output and the size of its intact part (up to a line torn by a kill)."""
+    ids: set[str] = set()
+    size = 0
+    if not path.exists():
+        return ids, size
+    with path.open("rb") as lines:
+        for line in lines:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                ids.add(json.loads(line)["review_id"])
+            except (ValueError, KeyError):
+                break
+            size += len(line)
+    return ids, size
 
 
 class _CrawlerAware:
@@ -35,7 +55,7 @@ class _CrawlerAware:
 class ValidateRecord(_CrawlerAware):
     """Drop records failing validation, with the reason logged and counted."""
 
-    def process_item(self, item: ReviewRecord, spider: Spider) -> ReviewRecord:
+    def process_item(self, item: ReviewRecord, spider: Spider | None = None) -> ReviewRecord:
         found = problems(item)
         if found:
             self.count("revint/reviews_dropped")
@@ -46,16 +66,22 @@ class ValidateRecord(_CrawlerAware):
 
 
 class DropDuplicateReviews(_CrawlerAware):
-    """A review reached twice in one crawl (two listing pages, two start URLs) is written once."""
+    """A review reached twice in one crawl (two listing pages, two start URLs, before and after a resume) is
+    written once: the reviews already in REVINT_OUTPUT, written before an interruption, count as seen."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.seen: set[str] = set()
 
-    def process_item(self, item: ReviewRecord, spider: Spider) -> ReviewRecord:
+    def open_spider(self, spider: Spider | None = None) -> None:
+        output = self.crawler.settings.get("REVINT_OUTPUT")
+        if output:
+            self.seen = intact_output(Path(output))[0]
+
+    def process_item(self, item: ReviewRecord, spider: Spider | None = None) -> ReviewRecord:
         if item.review_id in self.seen:
             self.count("revint/reviews_duplicate")
-            raise DropItem(f"duplicate review {item.review_id}")
+            raise DropItem(f"duplicate review {item.review_id}", log_level="DEBUG")
         self.seen.add(item.review_id)
         return item
 
@@ -65,21 +91,21 @@ class WriteJsonLines(_CrawlerAware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        output = crawler.settings.get("REVINT_OUTPUT")
-        if not output:
-            raise NotConfigured("REVINT_OUTPUT is not set")
-        self.path = Path(output)
+        self.path = required_path(crawler, "REVINT_OUTPUT")
         self.file: IO[str] | None = None
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self, spider: Spider | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch()
+        with self.path.open("r+b") as data:
+            data.truncate(intact_output(self.path)[1])  # a line torn by a killed crawl is cut off
         self.file = self.path.open("a", encoding="utf-8")
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self, spider: Spider | None = None) -> None:
         if self.file:
             self.file.close()
 
-    def process_item(self, item: ReviewRecord, spider: Spider) -> ReviewRecord:
+    def process_item(self, item: ReviewRecord, spider: Spider | None = None) -> ReviewRecord:
         assert self.file is not None
         self.file.write(dumps(item) + "\n")
         self.file.flush()

@@ -9,6 +9,9 @@ import argparse
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import get_spider_loader
+
+from spiders.base import ReviewSpider
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
@@ -21,6 +24,20 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return pairs
 
 
+def project_settings() -> Settings:
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    return settings
+
+
+def spider_source(spider: str) -> str:
+    """The `source` a spider's records carry (the warehouse's `reviews.source`), from the spider's name."""
+    spider_class = get_spider_loader(project_settings()).load(spider)
+    if not issubclass(spider_class, ReviewSpider):
+        raise ValueError(f"spider {spider!r} is not a ReviewSpider")
+    return spider_class.source
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m spiders.run")
     parser.add_argument("spider")
@@ -28,8 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-a", dest="arguments", action="append", default=[], help="spider argument KEY=VALUE")
     parser.add_argument("-s", dest="settings", action="append", default=[], help="Scrapy setting KEY=VALUE")
     args = parser.parse_args(argv)
-    settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+    settings = project_settings()
     settings.update(_pairs(args.settings), priority="cmdline")
     settings.set("REVINT_OUTPUT", args.output, priority="cmdline")
     process = CrawlerProcess(settings)

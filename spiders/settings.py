@@ -1,4 +1,5 @@
-"""Scrapy settings: polite by default (robots.txt, AutoThrottle, a delay, an identifying user agent)."""
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, a per-domain delay, an identifying user agent,
+spaced-out bounded retries honouring Retry-After), resumable (JOBDIR, set per run by pipeline.stages.crawl)."""
 
 BOT_NAME = "revint"
 SPIDER_MODULES = ["spiders.sites"]
@@ -20,13 +21,28 @@ LOG_LEVEL = "INFO"  # DEBUG would copy every scraped review into the crawl log
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+META_COPY_WARN_SKIP_KEYS = ["retry_times"]  # counted by get_retry_request, which ReviewSpider uses on cut pages
 
 ITEM_PIPELINES = {
     "spiders.pipelines.ValidateRecord": 100,
     "spiders.pipelines.DropDuplicateReviews": 200,
     "spiders.pipelines.WriteJsonLines": 900,
 }
-EXTENSIONS = {"spiders.extensions.StatsFile": 500}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.PoliteRetry": 550,
+}
+SPIDER_MIDDLEWARES = {"spiders.middlewares.ArchivePages": 100}  # after HttpErrorMiddleware (50): 2xx only
+EXTENSIONS = {
+    "spiders.extensions.StatsFile": 500,
+    "spiders.extensions.ResumableJob": 600,  # after SpiderState (0), which saves the spider state on close
+}
+
+REVINT_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
+REVINT_RETRY_AFTER_MAX = 600.0  # the longest wait before a retry, whatever Retry-After asks
 
 # Where WriteJsonLines and StatsFile write; set by spiders.run for each crawl.
 REVINT_OUTPUT = None
+# Set per run by pipeline.stages.crawl: the raw page archive folder, and (nightly mode) the known review ids file.
+REVINT_ARCHIVE_DIR = None
+REVINT_KNOWN_IDS = None

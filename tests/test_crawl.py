@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipeline.sample_site import SampleCompany, load_companies, render_company_page, render_review, serve_sample_site
-from pipeline.settings import REPO_ROOT, Settings
-from pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
+from pipeline.sample_site import load_companies, render_company_page, render_review, serve_sample_site
+from pipeline.settings import REPO_ROOT
+from pipeline.stages import CrawlSummary
 from spiders.companies import canonical_company_id
 from spiders.record import ReviewRecord
+from tests.fixture_site import FixtureSite, company, crawl_settings, review, run_crawl
 
 SITE_DIR = REPO_ROOT / "data" / "sample_site"
 
@@ -41,11 +38,7 @@ class CrawlResult:
 
 
 def _run_crawl(data_dir: Path, start_urls: list[str]) -> tuple[CrawlSummary, list[ReviewRecord]]:
-    settings = replace(Settings.from_env(), data_dir=data_dir, db_path=data_dir / "w.duckdb")
-    run_dir = new_run_dir(settings, "test")
-    summary = crawl(settings, "sample", start_urls, run_dir, delay=0.0)
-    records = list(read_reviews(summary.output)) if summary.output.exists() else []
-    return summary, records
+    return run_crawl(crawl_settings(data_dir), start_urls)
 
 
 # --- the bundled sample site -------------------------------------------------------------------------
@@ -97,12 +90,11 @@ def test_sample_crawl_drops_nothing_and_finds_nothing_malformed(sample_crawl: Cr
         "revint/reviews_duplicate",
         "revint/pages_malformed",
         "revint/review_blocks_malformed",
-        "revint/canary_empty_pages",
         "revint/pagination_loops",
         "robotstxt/forbidden",
     ):
         assert sample_crawl.stats.get(key, 0) == 0, key
-    assert not any(key.startswith("revint/dropped/") for key in sample_crawl.stats)
+    assert not any(key.startswith(("revint/dropped/", "revint/canary")) for key in sample_crawl.stats)
 
 
 def test_sample_crawl_visits_the_index_and_every_review_page_once(sample_crawl: CrawlResult) -> None:
@@ -142,41 +134,15 @@ def test_robots_txt_forbidden_member_page_is_never_fetched(members_crawl: CrawlR
 # --- a fixture site of our own: the pages that go wrong ----------------------------------------------
 
 
-def _review(review_id: str, day: int, **overrides: Any) -> dict[str, Any]:
-    review: dict[str, Any] = {
-        "id": review_id,
-        "date": f"2024-03-{day:02d}",
-        "lang": "fr",
-        "title": f"Avis {review_id}",
-        "rating": 4,
-        "subratings": {"culture": 4, "management": 2},
-        "job_title": "Technicienne",
-        "location": "Rennes",
-        "employment_status": "full_time",
-        "current": True,
-        "pros": "Bonne équipe.",
-        "cons": "Locaux vieillissants.",
-        "advice": "",
-    }
-    review.update(overrides)
-    return review
-
-
-def _company(slug: str, name: str, reviews: list[dict[str, Any]]) -> SampleCompany:
-    # Newest first, the order the sample site lists reviews in.
-    ordered = sorted(reviews, key=lambda r: (r["date"], r["id"]), reverse=True)
-    return SampleCompany(slug=slug, name=name, sector="Industrie", city="Rennes", reviews=ordered)
-
-
 # 12 reviews: two pages, and page 2's "next" link points back to page 1.
-LOOP = _company("boucle", "Boucle Industries", [_review(f"boucle-{i:02d}", i) for i in range(1, 13)])
+LOOP = company("boucle", "Boucle Industries", [review(f"boucle-{i:02d}", i) for i in range(1, 13)])
 # Three reviews, the middle one with a rating that is not a number.
-BROKEN = _company("casse", "Cassé & Fils", [_review(f"casse-{i}", i) for i in range(1, 4)])
+BROKEN = company("casse", "Cassé & Fils", [review(f"casse-{i}", i) for i in range(1, 4)])
 # Two reviews, one of which holds no text at all (no title, no sections).
-MUTE = _company(
+MUTE = company(
     "muet",
     "Muet SARL",
-    [_review("muet-1", 1), _review("muet-2", 2, title="", pros="", cons="", advice="")],
+    [review("muet-1", 1), review("muet-2", 2, title="", pros="", cons="", advice="")],
 )
 MALFORMED_REVIEW_ID = "casse-2"
 EMPTY_TEXT_REVIEW_ID = "muet-2"
@@ -210,47 +176,12 @@ def _fixture_pages() -> dict[str, str]:
     }
 
 
-@contextmanager
-def _serve(pages: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
-    """Serve `pages` on 127.0.0.1 (any free port) in a thread; yields the base URL and the request log."""
-    requested: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            requested.append(self.path)
-            if self.path == "/robots.txt":
-                status, body, content_type = 200, "User-agent: *\nDisallow: /membres/\n", "text/plain"
-            elif self.path in pages:
-                status, body, content_type = 200, pages[self.path], "text/html"
-            else:
-                status, body, content_type = 404, "<h1>Page introuvable</h1>", "text/html"
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", f"{content_type}; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requested
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def fixture_crawl(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
     starts = ["/entreprise/boucle/avis", "/entreprise/vide/avis", "/entreprise/casse/avis", "/entreprise/muet/avis"]
-    with _serve(_fixture_pages()) as (base_url, requested):
-        summary, records = _run_crawl(tmp_path_factory.mktemp("fixture"), [base_url + path for path in starts])
-    return CrawlResult(summary, records, list(requested))
+    with FixtureSite(_fixture_pages()) as site:
+        summary, records = _run_crawl(tmp_path_factory.mktemp("fixture"), [site.url + path for path in starts])
+    return CrawlResult(summary, records, site.paths())
 
 
 def _written_ids(result: CrawlResult, company: str) -> Counter[str]:
@@ -275,9 +206,18 @@ def test_pagination_loop_writes_each_review_once(fixture_crawl: CrawlResult) -> 
 
 
 def test_page_without_review_blocks_raises_the_canary(fixture_crawl: CrawlResult) -> None:
-    assert fixture_crawl.stats["revint/canary_empty_pages"] >= 1
-    assert fixture_crawl.summary.canary_alerts == fixture_crawl.stats["revint/canary_empty_pages"]
+    assert fixture_crawl.stats["revint/canary/no_reviews"] == 1
+    [alert] = [a for a in fixture_crawl.stats["revint/canary_urls"] if a["reason"] == "no_reviews"]
+    assert alert["source"] == "sample" and alert["url"].endswith("/entreprise/vide/avis")
     assert _written_ids(fixture_crawl, "Vide SA") == Counter()
+
+
+def test_pages_with_invalid_reviews_raise_the_canary(fixture_crawl: CrawlResult) -> None:
+    # The malformed block (casse) and the review without text (muet): one alert per page.
+    assert fixture_crawl.stats["revint/canary/invalid_reviews"] == 2
+    alerts = fixture_crawl.stats["revint/canary_urls"]
+    assert {a["url"].rsplit("/", 2)[-2] for a in alerts if a["reason"] == "invalid_reviews"} == {BROKEN.slug, MUTE.slug}
+    assert fixture_crawl.summary.canary_alerts == 3
 
 
 def test_malformed_review_block_is_counted_and_the_others_are_written(fixture_crawl: CrawlResult) -> None:
