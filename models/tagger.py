@@ -16,7 +16,7 @@ from models.components import Mention
 from models.lang import detect_language
 from models.lexicon import LANGUAGES
 
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"
 BATCH_SIZE = 256
 
 
