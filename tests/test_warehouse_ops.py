@@ -8,16 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from pipeline.warehouse.db import connect, write_session
-from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forget_in_warehouse
+from pipeline.warehouse.erasure import ErasureReport, forget_in_archives, forget_in_run_files, forget_in_warehouse
 from pipeline.warehouse.export import export_parquet, record_export
 from pipeline.warehouse.load import TaggedReview, apply_directory, load_batch
 from pipeline.warehouse.search import rebuild_index, search
+from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
 from tests.conftest import SampleRun
 from tests.test_warehouse import mention, review
 
@@ -109,9 +110,14 @@ def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None
     run = tmp_path / "runs" / "r1"
     run.mkdir(parents=True)
     (run / "tagged.jsonl").write_text("".join(t.to_json_line() + "\n" for t in batch(0, 3)), encoding="utf-8")
+    archive = ArchiveWriter(run / "archive" / "pages.jsonl.gz")
+    for url, body in (("p1", '<article data-review-id="1">'), ("p2", '<article data-review-id="11">')):
+        archive.write(ArchivedPage(f"http://127.0.0.1/{url}", datetime.now(UTC), 200, "sample", body.encode()))
+    archive.close()
     report = ErasureReport()
     forget_in_warehouse(con, ["test:1"], report)
     forget_in_run_files(tmp_path / "runs", {"test:1"}, report)
+    forget_in_archives(tmp_path / "runs", {"test:1"}, report)
     assert report.reviews_removed == 1 and report.rows_removed["mentions"] == 1
     for table in ("reviews", "mentions", "review_subratings"):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE review_id = 'test:1'").fetchone() == (0,)
@@ -119,6 +125,8 @@ def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None
     assert ("test:1",) not in exported and len(exported) == 2
     assert "test:1" not in (run / "tagged.jsonl").read_text(encoding="utf-8")
     assert report.run_lines_removed == 1
+    assert [page.url for page in read_archive(run / "archive")] == ["http://127.0.0.1/p2"]
+    assert report.archived_pages_removed == 1
     summary = load_batch(con, batch(0, 3))  # a later crawl brings it back: the takedown holds
     assert summary.reviews_forgotten_skipped == 1 and summary.reviews_total == 2
 

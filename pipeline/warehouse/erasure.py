@@ -1,8 +1,10 @@
-"""`revint forget`: remove reviews everywhere (warehouse, marts, search index, exports, run files), for good."""
+"""`revint forget`: remove reviews everywhere (warehouse, marts, search index, exports, run files, page
+archive), for good."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from pipeline.warehouse.db import refresh_marts
 from pipeline.warehouse.export import export_parquet, recorded_exports
 from pipeline.warehouse.load import CHILD_TABLES
 from pipeline.warehouse.search import rebuild_index
+from spiders.archive import ArchiveWriter, read_archive
 
 RUN_FILES = ("reviews.jsonl", "tagged.jsonl")
 
@@ -23,6 +26,7 @@ class ErasureReport:
     rows_removed: dict[str, int] = field(default_factory=dict)
     exports_rewritten: list[Path] = field(default_factory=list)
     run_lines_removed: int = 0
+    archived_pages_removed: int = 0
 
 
 def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], report: ErasureReport) -> None:
@@ -67,3 +71,25 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureRep
             temporary.write_text("".join(kept), encoding="utf-8")
             temporary.replace(path)
             report.run_lines_removed += removed
+
+
+def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureReport) -> None:
+    """Drop every archived page that shows a forgotten review.
+
+    A page holds other reviews too: they stay in the warehouse, but `revint reparse` can no longer rebuild
+    them from this run's archive. Erasure wins over the archive's completeness.
+    """
+    source_ids = {rid.split(":", 1)[-1] for rid in review_ids}
+    shows = re.compile("|".join(rf"(?<![\w-]){re.escape(sid)}(?![\w-])" for sid in sorted(source_ids)))
+    for path in sorted(runs_dir.glob("*/archive/*.jsonl.gz")):
+        pages = list(read_archive(path))
+        kept = [page for page in pages if not shows.search(page.text())]
+        if len(kept) == len(pages):
+            continue
+        temporary = path.with_name(path.name + ".forget")
+        writer = ArchiveWriter(temporary)
+        for page in kept:
+            writer.write(page)
+        writer.close()
+        temporary.replace(path)
+        report.archived_pages_removed += len(pages) - len(kept)
