@@ -238,7 +238,7 @@ def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
         for result in tagger.tag(items)
         for m in result.mentions
     ]
-    return TaggedReview(review, mentions)
+    return TaggedReview(review, mentions, tagger.version)
 
 
 def load(

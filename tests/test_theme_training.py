@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.pipeline.textcat_multilabel import MultiLabel_TextCategorizer
 from spacy.training import Example as SpacyExample
 
 from models.classifier import package
@@ -51,6 +52,7 @@ def test_packaged_classifier_survives_a_save_load_round_trip(tmp_path: Path) -> 
     spacy.util.fix_random_seed(0)
     inner = spacy.blank("fr")
     textcat = inner.add_pipe("textcat_multilabel")
+    assert isinstance(textcat, MultiLabel_TextCategorizer)
     data = [("pros", "Très bonne ambiance", "culture/positive"), ("cons", "Salaire trop bas", "compensation/negative")]
     examples = [
         SpacyExample.from_dict(inner.make_doc(classifier_text(s, t)), {"cats": {n: float(n == y) for n in LABELS}})

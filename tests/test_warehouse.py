@@ -82,7 +82,7 @@ def test_a_first_version_warehouse_is_upgraded_in_place_without_data_loss(tmp_pa
     assert upgraded.execute("SELECT review_id, cons, recommends FROM reviews").fetchall() == [
         ("t:1", "Salaire bas", None)
     ]
-    assert upgraded.execute("SELECT max(version) FROM schema_migrations").fetchone() == (2,)
+    assert upgraded.execute("SELECT max(version) FROM schema_migrations").fetchone() == (3,)
     load_batch(upgraded, [TaggedReview(review(2, recommends=True), [mention()])])
     assert upgraded.execute("SELECT count(*) FROM reviews WHERE recommends").fetchone() == (1,)
 

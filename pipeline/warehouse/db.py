@@ -103,7 +103,10 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
     Marts are tables, not views, so that a company's concerns are a lookup even on a million reviews;
     every write (load, forget) refreshes them inside its own transaction.
     """
+    views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
+        if path.stem in views:  # marts were views in early warehouses
+            con.execute(f"DROP VIEW {path.stem}")
         con.execute(path.read_text(encoding="utf-8"))
 
 

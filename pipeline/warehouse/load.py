@@ -43,6 +43,7 @@ REVIEW_SCHEMA = pa.schema(
         ("business_outlook", _STRING),
         ("employer_responses", pa.int32()),
         ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("tagged_with", _STRING),
     ]
 )
 MENTION_SCHEMA = pa.schema(
@@ -79,14 +80,16 @@ class TaggedReview:
 
     review: ReviewRecord
     mentions: list[dict[str, Any]]
+    tagged_with: str | None = None  # the tagger version, recorded even when it found no mention
 
     def to_json_line(self) -> str:
-        return json.dumps({"review": self.review.to_json_dict(), "mentions": self.mentions}, ensure_ascii=False)
+        row = {"review": self.review.to_json_dict(), "mentions": self.mentions, "tagged_with": self.tagged_with}
+        return json.dumps(row, ensure_ascii=False)
 
     @classmethod
     def from_json_line(cls, line: str) -> TaggedReview:
         row = json.loads(line)
-        return cls(ReviewRecord.from_json_dict(row["review"]), row["mentions"])
+        return cls(ReviewRecord.from_json_dict(row["review"]), row["mentions"], row.get("tagged_with"))
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _columns(schema: pa.Schema, rows: list[tuple[Any, ...]]) -> pa.Table:
 
 def arrow_tables(batch: list[TaggedReview]) -> dict[str, pa.Table]:
     """The batch as one Arrow table per warehouse table."""
-    review_fields = REVIEW_SCHEMA.names[1:]
+    review_fields = REVIEW_SCHEMA.names[1:-1]
     mention_fields = MENTION_SCHEMA.names[1:]
     reviews: list[tuple[Any, ...]] = []
     subratings: list[tuple[Any, ...]] = []
@@ -123,7 +126,7 @@ def arrow_tables(batch: list[TaggedReview]) -> dict[str, pa.Table]:
     mentions: list[tuple[Any, ...]] = []
     for tagged in batch:
         record, rid = tagged.review, tagged.review.review_id
-        reviews.append((rid, *(getattr(record, name) for name in review_fields)))
+        reviews.append((rid, *(getattr(record, name) for name in review_fields), tagged.tagged_with))
         subratings.extend((rid, theme, float(value)) for theme, value in record.subratings.items())
         platform.extend((rid, label, float(value)) for label, value in record.platform_ratings.items())
         factors.extend((rid, factor, text) for factor, text in record.factor_texts.items())
