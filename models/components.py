@@ -49,7 +49,12 @@ class UnitSegmenter:
     """Marks unit starts as sentence starts, so `doc.sents` yields the units."""
 
     def __init__(self, contrast: tuple[tuple[str, ...], ...]) -> None:
-        self.contrast = contrast
+        self.contrast: dict[str, list[tuple[str, ...]]] = {}  # markers by first word: one lookup per token
+        for marker in contrast:
+            self.contrast.setdefault(marker[0], []).append(marker)
+
+    def _starts_contrast(self, words: list[str], i: int) -> bool:
+        return any(tuple(words[i : i + len(m)]) == m for m in self.contrast.get(words[i], ()))
 
     def unit_starts(self, doc: Doc) -> list[bool]:
         words = [fold(token.text) for token in doc]
@@ -63,7 +68,7 @@ class UnitSegmenter:
                 or previous.text[-1] in _END_PUNCT
                 or "\n" in previous.whitespace_
                 or (line_start and token.text in _BULLETS)
-                or any(tuple(words[i : i + len(marker)]) == marker for marker in self.contrast)
+                or self._starts_contrast(words, i)
             )
             starts.append(start)
             if not token.is_space:

@@ -3,11 +3,15 @@
 import unicodedata
 
 
+def _fold_char(ch: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).lower()
+    return bare if len(bare) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+# Latin letters (with their accented and upper-case forms) and typographic apostrophes, one char to one.
+_TABLE = {code: _fold_char(chr(code)) for code in range(0x250)} | {ord("’"): "'", ord("‘"): "'"}
+
+
 def fold(text: str) -> str:
     """Case- and accent-folded text whose character offsets match the input's."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)
-        bare = "".join(c for c in base if not unicodedata.combining(c)).lower()
-        out.append(bare if len(bare) == 1 else ch.lower()[:1] or " ")
-    return "".join(out).replace("’", "'")
+    return text.translate(_TABLE)

@@ -1,0 +1,46 @@
+"""Tagger speed: words per second of revint's tagger next to the full fr_core_news_sm pipeline, same texts."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+
+import spacy
+
+from models.tagger import Tagger, TagInput
+from pipeline.settings import Settings
+
+Figures = list[tuple[str, float, str]]
+
+
+def review_texts(settings: Settings, copies: int = 10) -> list[TagInput]:
+    """Every section of every sample-site review, `copies` times over (~40k words by default)."""
+    items = []
+    for path in sorted((settings.sample_site_dir / "companies").glob("*.json")):
+        for review in json.loads(path.read_text(encoding="utf-8"))["reviews"]:
+            for section in ("pros", "cons", "advice"):
+                if review.get(section):
+                    items.append(TagInput(review["id"], review[section], section, review["lang"]))
+    return items * copies
+
+
+def tagger_speed(settings: Settings) -> Figures:
+    items = review_texts(settings)
+    words = sum(len(item.text.split()) for item in items)
+    tagger = Tagger()
+    started = time.perf_counter()
+    mentions = sum(len(result.mentions) for result in tagger.tag(items))
+    ours = time.perf_counter() - started
+    reference = spacy.load("fr_core_news_sm")
+    started = time.perf_counter()
+    for _ in reference.pipe((item.text for item in items), batch_size=256):
+        pass
+    theirs = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        (f"tagger ({tagger.version}) words/s", words / ours, f"{len(items)} texts, {words} words, {mentions} mentions"),
+        ("fr_core_news_sm words/s", words / theirs, "full pipeline, same texts, one process"),
+        ("speed ratio", theirs / ours, "goal >= 10x"),
+        ("peak memory MB", peak_mb, "this benchmark process, both pipelines loaded"),
+    ]
