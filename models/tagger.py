@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,3 +101,46 @@ class Tagger:
                 results[p] = TagResult(batch[p][0].id, lang, list(doc._.mentions or []))
         for position in range(len(batch)):
             yield results[position]
+
+
+_worker: Tagger | None = None
+
+
+def _start_worker(model_dir: Path | None) -> None:
+    global _worker
+    _worker = Tagger(model_dir)
+
+
+def _tag_chunk(chunk: list[TagInput]) -> list[TagResult]:
+    assert _worker is not None
+    return list(_worker.tag(chunk))
+
+
+def _chunks(items: Iterable[TagInput], size: int) -> Iterator[list[TagInput]]:
+    chunk: list[TagInput] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def tag_in_processes(
+    items: Iterable[TagInput], processes: int, chunk_size: int = 2000, model_dir: Path | None = MODEL_DIR
+) -> Iterator[TagResult]:
+    """Tag with a pool of processes once the input outgrows one chunk; results keep the input order.
+
+    Small inputs never pay for starting the pool.
+    """
+    chunks = _chunks(items, chunk_size)
+    first = next(chunks, [])
+    if processes < 2 or len(first) < chunk_size:
+        tagger = Tagger(model_dir)
+        for chunk in itertools.chain([first], chunks):
+            yield from tagger.tag(chunk)
+        return
+    with multiprocessing.Pool(processes, initializer=_start_worker, initargs=(model_dir,)) as pool:
+        for results in pool.imap(_tag_chunk, itertools.chain([first], chunks)):
+            yield from results

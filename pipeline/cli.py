@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -37,8 +38,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline import stages
 
-    run_dir = stages.new_run_dir(settings, args.spider)
-    summary = stages.crawl(settings, args.spider, args.urls, run_dir, delay=args.delay)
+    run_dir = args.resume or stages.new_run_dir(settings, args.spider)
+    options: stages.CrawlOptions = {"mode": args.mode}
+    if args.delay is not None:
+        options["delay"] = args.delay
+    summary = stages.crawl(settings, args.spider, args.urls, run_dir, **options)
     print(f"{summary.reviews_written} reviews from {summary.pages} pages in {summary.seconds:.1f} s → {summary.output}")
     print(f"dropped {summary.reviews_dropped}, malformed {summary.malformed}, canary alerts {summary.canary_alerts}")
     print(f"next: revint load {run_dir}")
@@ -153,11 +157,11 @@ def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
 
 def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
     """JSON Lines in (id, text, section?, lang_hint?), JSON Lines out (id, lang, themes)."""
-    from models.tagger import Tagger
+    from models.tagger import tag_in_processes
 
     errors: list[str] = []
     reported = 0
-    for result in Tagger().tag(_tag_inputs(sys.stdin, errors)):
+    for result in tag_in_processes(_tag_inputs(sys.stdin, errors), args.processes):
         for message in errors[reported:]:
             print(f"revint tag: {message}", file=sys.stderr)
         reported = len(errors)
@@ -168,6 +172,17 @@ def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
     if errors:
         print(f"revint tag: {len(errors)} input line(s) rejected", file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.retag import retag_warehouse
+
+    summary = retag_warehouse(settings.db_path, everything=args.all)
+    print(
+        f"retagged {summary.reviews} reviews with {summary.version}: "
+        f"mentions {summary.mentions_before} → {summary.mentions_after}"
+    )
+    return 0
 
 
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
@@ -231,15 +246,24 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.warehouse.db import write_session
-    from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forget_in_warehouse
+    from pipeline.warehouse.erasure import (
+        ErasureReport,
+        forget_in_archives,
+        forget_in_run_files,
+        forget_in_warehouse,
+    )
 
     report = ErasureReport()
     with write_session(settings.db_path) as con:
         forget_in_warehouse(con, args.review_ids, report)
     forget_in_run_files(settings.work_dir / "runs", set(args.review_ids), report)
+    forget_in_archives(settings.work_dir / "runs", set(args.review_ids), report)
     print(f"forgot {len(args.review_ids)} review id(s); {report.reviews_removed} were in the warehouse")
     print("rows removed: " + ", ".join(f"{table} {n}" for table, n in report.rows_removed.items()))
-    print(f"run-file lines removed: {report.run_lines_removed}; exports rewritten: {len(report.exports_rewritten)}")
+    print(
+        f"run-file lines removed: {report.run_lines_removed}; archived pages removed: "
+        f"{report.archived_pages_removed}; exports rewritten: {len(report.exports_rewritten)}"
+    )
     print("these ids are on the takedown list: later crawls and loads skip them")
     return 0
 
@@ -292,6 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("urls", nargs="+", help="start URLs (a site index or review-list pages)")
     crawl.add_argument("--spider", default="sample", help="spider name (default: sample)")
     crawl.add_argument("--delay", type=float, help="seconds between requests (default $REVINT_DOWNLOAD_DELAY or 1)")
+    crawl.add_argument(
+        "--mode",
+        choices=("full", "nightly"),
+        default="full",
+        help="nightly: stop paging a company at a page of reviews the warehouse already has",
+    )
+    crawl.add_argument("--resume", type=Path, metavar="RUN_DIR", help="resume an interrupted crawl in its run folder")
+    _db_option(crawl)
     crawl.set_defaults(run=cmd_crawl)
 
     load = commands.add_parser("load", help="tag a crawl run's reviews and load them into the warehouse")
@@ -318,7 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.set_defaults(run=cmd_reparse)
 
     tag = commands.add_parser("tag", help="tag JSON Lines from stdin: {id, text, section?, lang_hint?}")
+    tag.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="worker processes for large inputs (default: cores)"
+    )
     tag.set_defaults(run=cmd_tag)
+
+    retag = commands.add_parser("retag", help="tag again the reviews tagged by another tagger version")
+    retag.add_argument("--all", action="store_true", help="every review, whatever its tagger version")
+    _db_option(retag)
+    retag.set_defaults(run=cmd_retag)
 
     questions = commands.add_parser("questions", help="a company's concerns, evidence and questions to ask")
     questions.add_argument("company", help="company id, name or part of a name")

@@ -90,3 +90,22 @@ def test_load_command_tags_and_loads_a_crawl_run_into_a_separate_warehouse(
     assert f"{sample_run.crawl.reviews_written} reviews" in done.stdout
     companies = revint("companies", "--db", str(db))
     assert len(companies.stdout.splitlines()) == 7
+
+
+def test_large_tag_input_is_shared_between_processes_in_input_order() -> None:
+    texts = ["Salaire trop bas", "Great team", "Die Leute sind sehr gut", "RAS"]
+    stdin = "".join(json.dumps({"id": n, "text": texts[n % 4], "section": "cons"}) + "\n" for n in range(5000))
+    pooled = revint("tag", "--processes", "2", stdin=stdin)
+    single = revint("tag", "--processes", "1", stdin=stdin)
+    assert pooled.returncode == single.returncode == 0
+    assert pooled.stdout == single.stdout
+    assert [json.loads(line)["id"] for line in pooled.stdout.splitlines()] == [str(n) for n in range(5000)]
+
+
+def test_retag_command_reports_what_it_did(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    everything = revint("retag", "--all", "--db", str(db))
+    assert everything.returncode == 0, everything.stderr
+    assert f"retagged {sample_run.crawl.reviews_written} reviews" in everything.stdout
+    assert "retagged 0 reviews" in revint("retag", "--db", str(db)).stdout
