@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench.crawl import CORPUS_PAGES, crawl_figures
 from bench.warehouse import warehouse_figures
 from models.tagger import Tagger
 from pipeline import stages
@@ -73,6 +74,11 @@ def main() -> None:
         [*stages_, ("sum of stages", total, ""), ("demo flow under Prefect", flow, f"overhead {flow - total:.2f} s")],
     )
     _table("Warehouse", warehouse_figures())
+    crawl = crawl_figures(settings)
+    if crawl:
+        _table("Crawl: the 209 real glassdoor.fr pages from 127.0.0.1 (seconds)", crawl)
+    else:
+        print(f"\nCrawl: skipped, {CORPUS_PAGES} is absent")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+"""Crawl throughput on the 209 real glassdoor.fr pages, served from 127.0.0.1, next to a bare parse loop over them.
+
+The gap between the two is what the crawl machinery costs (subprocess and Scrapy start-up, HTTP, item
+pipelines, the raw archive) on top of parsing. The pages are extracted into a temporary folder, never the repo.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+from typing import Final
+
+from bench.warehouse import Figures
+from pipeline import stages
+from pipeline.sample_site import serve_locally
+from pipeline.settings import REPO_ROOT, Settings
+from spiders.parsers import glassdoor
+
+CORPUS_PAGES: Final = REPO_ROOT.parent / "shared/corpus/glassdoor-fr-datalake/glassdoor_fr_avis_pages_209.tar.xz"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the crawl logs its requests
+        pass
+
+
+def _parse_loop(pages: list[Path]) -> tuple[float, int]:
+    """Seconds to read and parse every page with the Glassdoor parser, and the unique reviews found."""
+    fetched_at = datetime.now(UTC)
+    started = time.perf_counter()
+    unique = {
+        record.review_id
+        for page in pages
+        for record in glassdoor.parse_page(page.read_text(encoding="utf-8"), page.as_uri(), fetched_at).records
+    }
+    return time.perf_counter() - started, len(unique)
+
+
+def crawl_figures(settings: Settings) -> Figures:
+    """The glassdoor spider over the saved pages (delay 0, AutoThrottle off, a permissive robots.txt) and the bare
+    parse loop; [] when the corpus is absent."""
+    if not CORPUS_PAGES.is_file():
+        return []
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "site"
+        with tarfile.open(CORPUS_PAGES) as tar:
+            tar.extractall(site, filter="data")
+        (site / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+        pages = sorted(site.rglob("*.html"))
+        parse_seconds, parse_unique = _parse_loop(pages)
+        local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "bench.duckdb")
+        with serve_locally(partial(_QuietHandler, directory=str(site))) as base_url:
+            urls = [f"{base_url}/{page.relative_to(site).as_posix()}" for page in pages]
+            crawl = stages.crawl(local, "glassdoor", urls, stages.new_run_dir(local, "bench-crawl"), delay=0.0)
+        crawled = len({record.review_id for record in stages.read_reviews(crawl.output)})
+    scrapy_seconds = float(crawl.stats.get("elapsed_time_seconds", crawl.seconds))
+    return [
+        (
+            "crawl (subprocess)",
+            crawl.seconds,
+            f"{crawl.pages} pages, {crawl.pages / crawl.seconds:,.0f} pages/s, {crawled} unique reviews",
+        ),
+        ("  of which Scrapy's crawl", scrapy_seconds, f"{crawl.pages / scrapy_seconds:,.0f} pages/s"),
+        (
+            "parse loop (parse_page)",
+            parse_seconds,
+            f"{len(pages)} pages, {len(pages) / parse_seconds:,.0f} pages/s, {parse_unique} unique reviews",
+        ),
+    ]
