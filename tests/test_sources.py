@@ -15,6 +15,8 @@ from scrapy.settings import Settings as ScrapySettings
 from scrapy.spiderloader import SpiderLoader
 from w3lib.encoding import html_to_unicode
 
+from pipeline.importing import reparse_run
+from pipeline.settings import Settings
 from pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
 from spiders.archive import ArchivedPage, ArchiveWriter
 from spiders.base import ReviewSpider
@@ -109,6 +111,7 @@ def _sitemaps(base_url: str) -> dict[str, tuple[bytes, str]]:
 @dataclass(frozen=True)
 class SiteCrawl:
     site: FixtureSite
+    settings: Settings
     summary: CrawlSummary
     records: list[ReviewRecord]
     expected: set[str]  # the review ids the registry's parsers find in the served pages
@@ -130,7 +133,7 @@ def site_crawl(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         for path, (body, content_type) in served.items()
         for record in parsers.parse_fetched(html_to_unicode(content_type, body)[1], base_url + path, FETCHED_AT).records
     }
-    return SiteCrawl(site, summary, list(read_reviews(summary.output)), expected)
+    return SiteCrawl(site, settings, summary, list(read_reviews(summary.output)), expected)
 
 
 def test_each_spider_writes_every_review_of_its_pages_once(site_crawl: SiteCrawl) -> None:
@@ -152,6 +155,14 @@ def test_records_carry_the_source_of_their_spider(site_crawl: SiteCrawl) -> None
     sources = {record.source for record in site_crawl.records}
     # schema.org records name the site they come from (its host); the others their platform
     assert sources == ({"127.0.0.1"} if site_crawl.site.spider == "schema_org" else {site_crawl.site.spider})
+
+
+def test_a_crawl_is_rebuilt_from_its_raw_archive(site_crawl: SiteCrawl) -> None:
+    rebuilt = reparse_run(site_crawl.settings, site_crawl.summary.output.parent)
+    assert rebuilt.written == site_crawl.site.reviews and rebuilt.dropped == []
+    reviews = {record.review_id: record for record in read_reviews(rebuilt.run_dir / "reviews.jsonl")}
+    assert reviews.keys() == {record.review_id for record in site_crawl.records}
+    assert rebuilt.load is not None and rebuilt.load.reviews_new == site_crawl.site.reviews
 
 
 def test_every_spider_has_its_parsers_and_the_same_source() -> None:
