@@ -29,27 +29,32 @@ class ArchivedPage:
         return self.body.decode(self.encoding or "utf-8", errors="replace")
 
     def to_json_line(self) -> str:
-        return json.dumps(
-            {
-                "url": self.url,
-                "fetched_at": self.fetched_at.isoformat(),
-                "status": self.status,
-                "spider": self.spider,
-                "encoding": self.encoding,
-                "body": base64.b64encode(self.body).decode("ascii"),
-            }
-        )
+        """The body as text when it decodes losslessly (it compresses far better), else base64."""
+        row: dict[str, object] = {
+            "url": self.url,
+            "fetched_at": self.fetched_at.isoformat(),
+            "status": self.status,
+            "spider": self.spider,
+            "encoding": self.encoding,
+        }
+        try:
+            row["text"] = self.body.decode(self.encoding or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            row["body"] = base64.b64encode(self.body).decode("ascii")
+        return json.dumps(row, ensure_ascii=False)
 
     @classmethod
     def from_json_line(cls, line: str) -> ArchivedPage:
         row = json.loads(line)
+        encoding = row.get("encoding")
+        body = row["text"].encode(encoding or "utf-8") if "text" in row else base64.b64decode(row["body"])
         return cls(
             url=row["url"],
             fetched_at=datetime.fromisoformat(row["fetched_at"]),
             status=row["status"],
             spider=row["spider"],
-            body=base64.b64decode(row["body"]),
-            encoding=row.get("encoding"),
+            body=body,
+            encoding=encoding,
         )
 
 
