@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.crawl import CORPUS_PAGES, crawl_figures
+from bench.tagger import tagger_speed
 from bench.warehouse import warehouse_figures
 from models.tagger import Tagger
 from pipeline import stages
@@ -73,6 +74,7 @@ def main() -> None:
         "Demo, end to end, by stage (seconds)",
         [*stages_, ("sum of stages", total, ""), ("demo flow under Prefect", flow, f"overhead {flow - total:.2f} s")],
     )
+    _table("Tagger: sample-site review texts, one process", tagger_speed(settings))
     _table("Warehouse", warehouse_figures())
     crawl = crawl_figures(settings)
     if crawl:
