@@ -64,7 +64,7 @@ class ArchiveWriter:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file: IO[str] = gzip.open(path, "at", encoding="utf-8")  # noqa: SIM115 (open across writes)
+        self._file: IO[str] = gzip.open(path, "at", encoding="utf-8", compresslevel=5)  # noqa: SIM115 (open across writes)
 
     def write(self, page: ArchivedPage) -> None:
         self._file.write(page.to_json_line() + "\n")
