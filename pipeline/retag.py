@@ -12,7 +12,7 @@ from models.tagger import Tagger
 from pipeline.progress import Progress
 from pipeline.stages import tag_review
 from pipeline.warehouse.db import refresh_marts, run_checks, write_session
-from pipeline.warehouse.load import TaggedReview, arrow_tables
+from pipeline.warehouse.load import arrow_tables
 from pipeline.warehouse.search import rebuild_index
 from spiders.record import ReviewRecord
 
@@ -95,6 +95,3 @@ def retag_warehouse(db_path: Path, *, everything: bool = False) -> RetagSummary:
         summary = retag(con, Tagger(), everything=everything)
         rebuild_index(con)
     return summary
-
-
-__all__ = ["RetagSummary", "TaggedReview", "retag", "retag_warehouse"]
