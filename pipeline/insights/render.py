@@ -17,6 +17,9 @@ WORDS = {
         "none": "Aucune préoccupation récurrente (au moins 2 avis) dans ces données.",
         "review_of": "avis du",
         "positively": "avis positifs",
+        "colon": "\u00a0:",  # French puts a (non-breaking) space before a colon and a semicolon
+        "semicolon": "\u00a0;",
+        "percent": "\u00a0%",
     },
     "en": {
         "reviews": "reviews",
@@ -28,12 +31,15 @@ WORDS = {
         "none": "No recurring concern (2 reviews or more) in this data.",
         "review_of": "review of",
         "positively": "positive reviews",
+        "colon": ":",
+        "semicolon": ";",
+        "percent": "%",
     },
 }
 
 
-def _pct(share: float) -> str:
-    return f"{100 * share:.0f} %"
+def _pct(share: float, words: dict[str, str]) -> str:
+    return f"{100 * share:.0f}{words['percent']}"
 
 
 def _period(report: CompanyReport) -> str:
@@ -45,8 +51,8 @@ def _period(report: CompanyReport) -> str:
 def _evidence(finding: ThemeFinding, words: dict[str, str]) -> str:
     raise_text = words["raise"].format(n=finding.reviews)
     return (
-        f"{finding.reviews_raising} {raise_text} ({_pct(finding.share)}; "
-        f"{words['all']}: {_pct(finding.baseline_share)})"
+        f"{finding.reviews_raising} {raise_text} ({_pct(finding.share, words)}{words['semicolon']} "
+        f"{words['all']}{words['colon']} {_pct(finding.baseline_share, words)})"
     )
 
 
@@ -61,11 +67,11 @@ def as_text(report: CompanyReport) -> str:
         for quote in finding.quotes:
             when = f" ({words['review_of']} {quote.review_date})" if quote.review_date else ""
             lines.append(f"       « {quote.text} »{when}")
-        lines.append(f"     {words['ask']}:")
+        lines.append(f"     {words['ask']}{words['colon']}")
         lines.extend(f"       → {question}" for question in finding.questions)
     if report.strengths:
         liked = ", ".join(f"{f.label} ({f.reviews_raising} {words['positively']})" for f in report.strengths)
-        lines += ["", f"{words['likes']}: {liked}"]
+        lines += ["", f"{words['likes']}{words['colon']} {liked}"]
     return "\n".join(lines)
 
 
