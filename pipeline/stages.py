@@ -27,6 +27,7 @@ from pipeline.warehouse.load import (
 )
 from pipeline.warehouse.search import rebuild_index
 from spiders.extensions import stats_path
+from spiders.parsers.schema_org import source_for as host_source
 from spiders.record import ReviewRecord
 from spiders.run import spider_source
 
@@ -90,13 +91,14 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in data)
 
 
-def known_review_ids(db_path: Path, source: str) -> list[str]:
-    """The ids of a source's reviews the warehouse holds (read-only: a load may be running); none without one."""
+def known_review_ids(db_path: Path, sources: list[str]) -> list[str]:
+    """The ids of these sources' reviews the warehouse holds (read-only: a load may be running)."""
     if not db_path.exists():
         return []
     con = connect(db_path, read_only=True)
     try:
-        return [row[0] for row in con.execute("SELECT review_id FROM reviews WHERE source = ?", [source]).fetchall()]
+        query = "SELECT review_id FROM reviews WHERE list_contains(?, source) ORDER BY review_id"
+        return [row[0] for row in con.execute(query, [sources]).fetchall()]
     finally:
         con.close()
 
@@ -124,7 +126,9 @@ def crawl_command(
         scrapy_settings["AUTOTHROTTLE_ENABLED"] = False
     if options.get("mode", "full") == "nightly":
         known = run_dir / "known_ids.txt"
-        ids = known_review_ids(settings.db_path, spider_source(spider))
+        # A generic spider's records carry their site's host as source (schema.org sites): ask for those too.
+        sources = [spider_source(spider), *sorted({host_source(url) for url in start_urls})]
+        ids = known_review_ids(settings.db_path, sources)
         known.write_text("".join(f"{review_id}\n" for review_id in ids), encoding="utf-8")
         scrapy_settings["REVINT_KNOWN_IDS"] = known
     command = [sys.executable, "-m", "spiders.run", spider, str(run_dir / "reviews.jsonl")]

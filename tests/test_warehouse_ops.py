@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.stages import known_review_ids
 from pipeline.warehouse.db import connect, write_session
 from pipeline.warehouse.erasure import ErasureReport, forget_in_archives, forget_in_run_files, forget_in_warehouse
 from pipeline.warehouse.export import export_parquet, record_export
@@ -165,3 +166,12 @@ def test_quarter_trend_counts_reviews_per_quarter(tmp_path: Path) -> None:
         "SELECT quarter::VARCHAR, reviews, reviews_negative FROM mart_company_theme_quarter ORDER BY quarter"
     ).fetchall()
     assert rows == [("2025-01-01", 2, 1), ("2025-04-01", 1, 1)]
+
+
+def test_nightly_known_ids_cover_the_sources_a_spider_writes(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with write_session(db) as con:
+        load_batch(con, [TaggedReview(review(1, source="avis.example.org"), []), TaggedReview(review(2), [])])
+    assert known_review_ids(db, ["schema_org", "avis.example.org"]) == ["avis.example.org:1"]
+    assert known_review_ids(db, ["test"]) == ["test:2"]
+    assert known_review_ids(tmp_path / "none.duckdb", ["test"]) == []
