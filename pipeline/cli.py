@@ -248,11 +248,19 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.warehouse.db import write_session
     from pipeline.warehouse.erasure import (
         ErasureReport,
+        check_review_ids,
         forget_in_archives,
         forget_in_run_files,
         forget_in_warehouse,
     )
 
+    malformed = check_review_ids(args.review_ids)
+    if malformed:
+        print(f"revint forget: not review ids (source:id): {', '.join(map(repr, malformed))}", file=sys.stderr)
+        return 2
+    if not settings.db_path.exists():
+        print(f"revint forget: no warehouse at {settings.db_path} (check --db)", file=sys.stderr)
+        return 2
     report = ErasureReport()
     with write_session(settings.db_path) as con:
         forget_in_warehouse(con, args.review_ids, report)

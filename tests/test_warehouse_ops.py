@@ -13,14 +13,23 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.sample_site import render_company_page
 from pipeline.stages import known_review_ids
 from pipeline.warehouse.db import connect, write_session
-from pipeline.warehouse.erasure import ErasureReport, forget_in_archives, forget_in_run_files, forget_in_warehouse
+from pipeline.warehouse.erasure import (
+    ErasureReport,
+    check_review_ids,
+    forget_in_archives,
+    forget_in_run_files,
+    forget_in_warehouse,
+)
 from pipeline.warehouse.export import export_parquet, record_export
 from pipeline.warehouse.load import TaggedReview, apply_directory, load_batch
 from pipeline.warehouse.search import rebuild_index, search
 from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
 from tests.conftest import SampleRun
+from tests.fixture_site import company
+from tests.fixture_site import review as sample_review
 from tests.test_warehouse import mention, review
 
 READER = """
@@ -111,14 +120,9 @@ def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None
     run = tmp_path / "runs" / "r1"
     run.mkdir(parents=True)
     (run / "tagged.jsonl").write_text("".join(t.to_json_line() + "\n" for t in batch(0, 3)), encoding="utf-8")
-    archive = ArchiveWriter(run / "archive" / "pages.jsonl.gz")
-    for url, body in (("p1", '<article data-review-id="1">'), ("p2", '<article data-review-id="11">')):
-        archive.write(ArchivedPage(f"http://127.0.0.1/{url}", datetime.now(UTC), 200, "sample", body.encode()))
-    archive.close()
     report = ErasureReport()
     forget_in_warehouse(con, ["test:1"], report)
     forget_in_run_files(tmp_path / "runs", {"test:1"}, report)
-    forget_in_archives(tmp_path / "runs", {"test:1"}, report)
     assert report.reviews_removed == 1 and report.rows_removed["mentions"] == 1
     for table in ("reviews", "mentions", "review_subratings"):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE review_id = 'test:1'").fetchone() == (0,)
@@ -126,8 +130,7 @@ def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None
     assert ("test:1",) not in exported and len(exported) == 2
     assert "test:1" not in (run / "tagged.jsonl").read_text(encoding="utf-8")
     assert report.run_lines_removed == 1
-    assert [page.url for page in read_archive(run / "archive")] == ["http://127.0.0.1/p2"]
-    assert report.archived_pages_removed == 1
+
     summary = load_batch(con, batch(0, 3))  # a later crawl brings it back: the takedown holds
     assert summary.reviews_forgotten_skipped == 1 and summary.reviews_total == 2
 
@@ -175,3 +178,33 @@ def test_nightly_known_ids_cover_the_sources_a_spider_writes(tmp_path: Path) -> 
     assert known_review_ids(db, ["schema_org", "avis.example.org"]) == ["avis.example.org:1"]
     assert known_review_ids(db, ["test"]) == ["test:2"]
     assert known_review_ids(tmp_path / "none.duckdb", ["test"]) == []
+
+
+def test_forget_drops_the_archived_pages_that_show_the_review_and_keeps_the_others(tmp_path: Path) -> None:
+    pages = {
+        "p1": render_company_page(company("acme", "Acme", [sample_review("r1", 1), sample_review("r2", 2)]), 1),
+        "p2": render_company_page(company("acme", "Acme", [sample_review("r11", 3)]), 1),
+    }
+    archive = ArchiveWriter(tmp_path / "runs" / "r1" / "archive" / "pages.jsonl.gz")
+    for name, html in pages.items():
+        archive.write(ArchivedPage(f"http://127.0.0.1/{name}", datetime.now(UTC), 200, "sample", html.encode()))
+    archive.close()
+    report = ErasureReport()
+    forget_in_archives(tmp_path / "runs", {"sample:r1"}, report)
+    assert [page.url for page in read_archive(tmp_path / "runs" / "r1" / "archive")] == ["http://127.0.0.1/p2"]
+    assert report.archived_pages_removed == 1
+
+
+def test_forget_refuses_ids_that_could_match_anything() -> None:
+    assert check_review_ids(["sample:r1", "sample:", ":r1", "r1", "glassdoor:123"]) == ["sample:", ":r1", "r1"]
+
+
+def test_forget_keeps_torn_run_file_lines_and_goes_on(tmp_path: Path) -> None:
+    run = tmp_path / "runs" / "r1"
+    run.mkdir(parents=True)
+    whole = [t.to_json_line() + "\n" for t in batch(0, 2)]
+    (run / "tagged.jsonl").write_text("".join(whole) + whole[0][:40], encoding="utf-8")
+    report = ErasureReport()
+    forget_in_run_files(tmp_path / "runs", {"test:0"}, report)
+    assert report.run_lines_removed == 1
+    assert (run / "tagged.jsonl").read_text(encoding="utf-8") == whole[1] + whole[0][:40]

@@ -15,7 +15,8 @@ from pipeline.warehouse.db import refresh_marts
 from pipeline.warehouse.export import export_parquet, recorded_exports
 from pipeline.warehouse.load import CHILD_TABLES
 from pipeline.warehouse.search import rebuild_index
-from spiders.archive import ArchiveWriter, read_archive
+from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
+from spiders.parsers.registry import parsers_for
 
 RUN_FILES = ("reviews.jsonl", "tagged.jsonl")
 
@@ -55,14 +56,16 @@ def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], r
 
 
 def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureReport) -> None:
-    """Rewrite every crawl run's JSON Lines files without the forgotten reviews."""
+    """Rewrite every crawl run's JSON Lines files without the forgotten reviews.
+
+    A line that does not decode (torn by a crash) is kept as it is: it is not a whole review, and the stages
+    that read the file cut it off themselves.
+    """
     for path in sorted(p for name in RUN_FILES for p in runs_dir.glob(f"*/{name}")):
         kept, removed = [], 0
-        with path.open(encoding="utf-8") as lines:
+        with path.open(encoding="utf-8", errors="replace") as lines:
             for line in lines:
-                row = json.loads(line) if line.strip() else {}
-                review = row.get("review", row)
-                if review.get("review_id") in review_ids:
+                if _review_id(line) in review_ids:
                     removed += 1
                 else:
                     kept.append(line)
@@ -73,17 +76,33 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureRep
             report.run_lines_removed += removed
 
 
+def _review_id(line: str) -> str | None:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    review = row.get("review", row) if isinstance(row, dict) else None
+    return review.get("review_id") if isinstance(review, dict) else None
+
+
+def _shows(page: ArchivedPage, review_ids: set[str]) -> bool:
+    """Whether a page holds one of the reviews, by parsing it as its spider does (ids may be content hashes)."""
+    try:
+        parsed = parsers_for(page.spider).parse_fetched(page.text(), page.url, page.fetched_at)
+    except ValueError:
+        return False
+    return any(record.review_id in review_ids for record in parsed.records)
+
+
 def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureReport) -> None:
     """Drop every archived page that shows a forgotten review.
 
     A page holds other reviews too: they stay in the warehouse, but `revint reparse` can no longer rebuild
     them from this run's archive. Erasure wins over the archive's completeness.
     """
-    source_ids = {rid.split(":", 1)[-1] for rid in review_ids}
-    shows = re.compile("|".join(rf"(?<![\w-]){re.escape(sid)}(?![\w-])" for sid in sorted(source_ids)))
     for path in sorted(runs_dir.glob("*/archive/*.jsonl.gz")):
         pages = list(read_archive(path))
-        kept = [page for page in pages if not shows.search(page.text())]
+        kept = [page for page in pages if not _shows(page, review_ids)]
         if len(kept) == len(pages):
             continue
         temporary = path.with_name(path.name + ".forget")
@@ -93,3 +112,8 @@ def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureRepo
         writer.close()
         temporary.replace(path)
         report.archived_pages_removed += len(pages) - len(kept)
+
+
+def check_review_ids(review_ids: list[str]) -> list[str]:
+    """The ids that are not `source:id` with both parts non-empty (refused: they could match anything)."""
+    return [rid for rid in review_ids if not re.fullmatch(r"[^:\s]+:\S+", rid)]
