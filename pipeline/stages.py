@@ -17,6 +17,7 @@ from models.tagger import Tagger, TagInput
 from pipeline.progress import Progress
 from pipeline.settings import Settings
 from pipeline.warehouse.db import connect, write_session
+from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forgotten_among
 from pipeline.warehouse.load import (
     LoadSummary,
     TaggedReview,
@@ -262,4 +263,7 @@ def load(
             run = crawl_summary.as_run_row(started_at or datetime.now(UTC), loaded, seconds_tag)
             record_crawl_run(con, run | {"seconds_load": time.monotonic() - started})
         rebuild_index(con)
+        taken_down = forgotten_among(con, [tagged.review.review_id for tagged in batch])
+    if taken_down:  # a takedown holds in the run files too, not only in the warehouse
+        forget_in_run_files(tagged_path.parent.parent, taken_down, ErasureReport())
     return loaded

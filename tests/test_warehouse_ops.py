@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from pipeline.sample_site import render_company_page
-from pipeline.stages import known_review_ids
+from pipeline.stages import known_review_ids, load
 from pipeline.warehouse.db import connect, write_session
 from pipeline.warehouse.erasure import (
     ErasureReport,
@@ -208,3 +209,18 @@ def test_forget_keeps_torn_run_file_lines_and_goes_on(tmp_path: Path) -> None:
     forget_in_run_files(tmp_path / "runs", {"test:0"}, report)
     assert report.run_lines_removed == 1
     assert (run / "tagged.jsonl").read_text(encoding="utf-8") == whole[1] + whole[0][:40]
+
+
+def test_a_forgotten_review_crawled_again_is_removed_from_the_new_run_files(
+    sample_run: SampleRun, tmp_path: Path
+) -> None:
+    settings = replace(sample_run.settings, data_dir=tmp_path, db_path=tmp_path / "w.duckdb")
+    run = tmp_path / "work" / "runs" / "again"
+    run.mkdir(parents=True)
+    tagged = (sample_run.run_dir / "tagged.jsonl").read_text(encoding="utf-8")
+    (run / "tagged.jsonl").write_text(tagged, encoding="utf-8")
+    with write_session(settings.db_path) as con:
+        con.execute("INSERT INTO forgotten_reviews VALUES ('sample:helio-logistique-001', now())")
+    loaded = load(settings, run / "tagged.jsonl")
+    assert loaded.reviews_forgotten_skipped == 1
+    assert "sample:helio-logistique-001" not in (run / "tagged.jsonl").read_text(encoding="utf-8")

@@ -114,6 +114,12 @@ def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureRepo
         report.archived_pages_removed += len(pages) - len(kept)
 
 
+def forgotten_among(con: duckdb.DuckDBPyConnection, review_ids: list[str]) -> set[str]:
+    """Which of these reviews are on the takedown list."""
+    rows = con.execute("SELECT review_id FROM forgotten_reviews WHERE list_contains(?, review_id)", [review_ids])
+    return {row[0] for row in rows.fetchall()}
+
+
 def check_review_ids(review_ids: list[str]) -> list[str]:
     """The ids that are not `source:id` with both parts non-empty (refused: they could match anything)."""
     return [rid for rid in review_ids if not re.fullmatch(r"[^:\s]+:\S+", rid)]
