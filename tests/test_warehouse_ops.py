@@ -224,3 +224,26 @@ def test_a_forgotten_review_crawled_again_is_removed_from_the_new_run_files(
     loaded = load(settings, run / "tagged.jsonl")
     assert loaded.reviews_forgotten_skipped == 1
     assert "sample:helio-logistique-001" not in (run / "tagged.jsonl").read_text(encoding="utf-8")
+
+
+def test_an_older_copy_of_a_review_never_replaces_a_newer_one(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    newer = review(1, cons="Salaire revu à la hausse", fetched_at=datetime(2026, 6, 1, tzinfo=UTC))
+    older = review(1, cons="Salaire bas", fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+    load_batch(con, [TaggedReview(newer, [mention("compensation", "positive")])])
+    summary = load_batch(con, [TaggedReview(older, [mention()])])
+    assert summary.reviews_updated == 0
+    assert con.execute("SELECT cons FROM reviews").fetchall() == [("Salaire revu à la hausse",)]
+    assert con.execute("SELECT polarity FROM mentions").fetchall() == [("positive",)]
+
+
+def test_an_alias_added_to_the_directory_later_moves_the_reviews_already_loaded(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, [TaggedReview(review(1, company_name="Acme Logistique", company_id="acme-logistique"), [])])
+    directory = tmp_path / "directory.csv"
+    directory.write_text(
+        "company_id,name,sector,size,aliases\nacme,Acme,Transport,,Acme Logistique\n", encoding="utf-8"
+    )
+    apply_directory(con, directory)
+    assert con.execute("SELECT company_id FROM reviews").fetchall() == [("acme",)]
+    assert con.execute("SELECT company_id, name, sector FROM companies").fetchall() == [("acme", "Acme", "Transport")]

@@ -168,6 +168,16 @@ def apply_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
         "alias = excluded.alias, company_id = excluded.company_id, source = excluded.source",
         aliases,
     )
+    con.execute(  # reviews loaded under a name the directory now calls an alias move to its company
+        "UPDATE reviews SET company_id = a.company_id FROM company_aliases AS a "
+        "WHERE a.alias_key = reviews.company_id AND a.company_id <> reviews.company_id"
+    )
+    con.execute(
+        "INSERT INTO companies BY NAME SELECT d.company_id, d.name, min(r.fetched_at) AS first_seen, "
+        "max(r.fetched_at) AS last_seen FROM company_directory AS d JOIN reviews AS r USING (company_id) "
+        "WHERE d.company_id NOT IN (SELECT company_id FROM companies) GROUP BY d.company_id, d.name"
+    )
+    con.execute("DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews)")
     con.execute(
         "UPDATE companies SET sector = d.sector, size = d.size FROM company_directory AS d "
         "WHERE companies.company_id = d.company_id"
@@ -197,6 +207,9 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
         FROM raw_reviews AS r
         LEFT JOIN company_aliases AS a ON a.alias_key = r.company_id
         WHERE r.review_id NOT IN (SELECT review_id FROM forgotten_reviews)
+          AND NOT EXISTS (  -- an older copy (a reparse of an old archive) never replaces a newer one
+              SELECT 1 FROM reviews AS stored WHERE stored.review_id = r.review_id AND stored.fetched_at > r.fetched_at
+          )
         """
     )
     changed = " OR ".join(f"r.{c} IS DISTINCT FROM b.{c}" for c in CONTENT_COLUMNS)
@@ -236,7 +249,7 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
             "" if kept == tables["reviews"].num_rows else "WHERE review_id IN (SELECT review_id FROM batch_reviews)"
         )
         for name in CHILD_TABLES:
-            con.execute(f"DELETE FROM {name} WHERE review_id IN (SELECT review_id FROM raw_reviews)")
+            con.execute(f"DELETE FROM {name} WHERE review_id IN (SELECT review_id FROM batch_reviews)")
             started = time.perf_counter()
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM raw_{name} {skipped}")
             seconds[f"insert {name}"] = time.perf_counter() - started
