@@ -3,9 +3,12 @@
 -- sub-rating for the theme next to the text-derived figures.
 CREATE OR REPLACE TABLE mart_company_theme AS
 WITH
+tagged_reviews AS (  -- reviews in a language the tagger reads: the others cannot raise a theme
+    SELECT * FROM reviews WHERE lang IN ('fr', 'en')
+),
 review_counts AS (
     SELECT company_id, count(*) AS reviews
-    FROM reviews
+    FROM tagged_reviews
     GROUP BY company_id
 ),
 review_theme AS (
@@ -14,7 +17,7 @@ review_theme AS (
            bool_or(m.polarity = 'positive') AS has_positive,
            count(*) AS mentions
     FROM mentions AS m
-    JOIN reviews AS r USING (review_id)
+    JOIN tagged_reviews AS r USING (review_id)
     GROUP BY ALL
 ),
 company_theme AS (
@@ -26,7 +29,7 @@ company_theme AS (
     GROUP BY ALL
 ),
 baseline AS (
-    SELECT theme, sum(reviews_negative) / (SELECT count(*) FROM reviews) AS baseline_negative_share
+    SELECT theme, sum(reviews_negative) / (SELECT count(*) FROM tagged_reviews) AS baseline_negative_share
     FROM company_theme
     GROUP BY theme
 ),

@@ -4,7 +4,7 @@ WITH
 dated_reviews AS (
     SELECT review_id, company_id, date_trunc('quarter', review_date)::DATE AS quarter
     FROM reviews
-    WHERE review_date IS NOT NULL
+    WHERE review_date IS NOT NULL AND lang IN ('fr', 'en')  -- languages the tagger reads
 ),
 quarter_counts AS (
     SELECT company_id, quarter, count(*) AS reviews

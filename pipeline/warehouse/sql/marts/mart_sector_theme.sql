@@ -12,6 +12,7 @@ sector_reviews AS (
            count(*)::INTEGER AS reviews
     FROM reviews AS r
     JOIN companies AS c USING (company_id)
+    WHERE r.lang IN ('fr', 'en')  -- languages the tagger reads
     GROUP BY ALL
 )
 SELECT ct.sector,
