@@ -26,7 +26,7 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels and questions")
-    parser.add_argument("--top", type=int, default=3, help="how many concerns (default 3)")
+    parser.add_argument("--top", type=positive_int, default=3, help="how many concerns (default 3)")
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -53,6 +53,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline import stages
 
     run_dir: Path = args.run_dir
+    if not (run_dir / "reviews.jsonl").exists():
+        raise FileNotFoundError(f"no crawl output at {run_dir / 'reviews.jsonl'}: is {run_dir} a run folder?")
     tagged = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
     loaded = stages.load(settings, run_dir / "tagged.jsonl")
     print(f"tagged {tagged.reviews} reviews ({tagged.mentions} mentions) in {tagged.seconds:.1f} s")
@@ -177,6 +179,7 @@ def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.retag import retag_warehouse
 
+    _existing_warehouse(settings)
     summary = retag_warehouse(settings.db_path, everything=args.all)
     print(
         f"retagged {summary.reviews} reviews with {summary.version}: "
@@ -236,6 +239,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.warehouse.db import write_session
     from pipeline.warehouse.export import export_parquet, record_export
 
+    _existing_warehouse(settings)
     with write_session(settings.db_path) as con:
         written = export_parquet(con, args.directory)
         record_export(con, args.directory)
@@ -258,9 +262,7 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     if malformed:
         print(f"revint forget: not review ids (source:id): {', '.join(map(repr, malformed))}", file=sys.stderr)
         return 2
-    if not settings.db_path.exists():
-        print(f"revint forget: no warehouse at {settings.db_path} (check --db)", file=sys.stderr)
-        return 2
+    _existing_warehouse(settings)
     report = ErasureReport()
     with write_session(settings.db_path) as con:
         forget_in_warehouse(con, args.review_ids, report)
@@ -317,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="crawl the bundled sample site, tag, load, print questions")
     _db_option(demo)
     _report_options(demo)
-    demo.add_argument("--companies", type=int, default=3, help="companies shown in full (default 3)")
+    demo.add_argument("--companies", type=positive_int, default=3, help="companies shown in full (default 3)")
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl review pages into a new run folder")
@@ -359,7 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     tag = commands.add_parser("tag", help="tag JSON Lines from stdin: {id, text, section?, lang_hint?}")
     tag.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="worker processes for large inputs (default: cores)"
+        "--processes",
+        type=positive_int,
+        default=os.cpu_count() or 1,
+        help="worker processes for large inputs (default: cores)",
     )
     tag.set_defaults(run=cmd_tag)
 
@@ -394,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="full-text search over review text")
     search.add_argument("query")
     search.add_argument("--company", help="only this company (id, name or part of a name)")
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--limit", type=positive_int, default=10)
     _db_option(search)
     search.set_defaults(run=cmd_search)
 
@@ -405,9 +410,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipeline.insights.report import CompanyNotFound
+
     args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_db(getattr(args, "db", None))
-    return int(args.run(args, settings))
+    try:
+        return int(args.run(args, settings))
+    except (OSError, CompanyNotFound) as error:  # a missing file or warehouse, an unknown company: no traceback
+        print(f"revint {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _existing_warehouse(settings: Settings) -> None:
+    """Commands that change a warehouse must not create an empty one on a mistyped --db."""
+    if not settings.db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {settings.db_path} (check --db)")
 
 
 if __name__ == "__main__":

@@ -109,3 +109,19 @@ def test_retag_command_reports_what_it_did(sample_run: SampleRun, tmp_path: Path
     assert everything.returncode == 0, everything.stderr
     assert f"retagged {sample_run.crawl.reviews_written} reviews" in everything.stdout
     assert "retagged 0 reviews" in revint("retag", "--db", str(db)).stdout
+
+
+def test_ordinary_mistakes_get_a_clear_message_and_no_traceback(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = str(sample_run.settings.db_path)
+    for args, message in [
+        (("companies", "--db", str(tmp_path / "none.duckdb")), "no warehouse at"),
+        (("search", "ambiance", "--company", "Initech", "--db", db), "matches no company"),
+        (("load", str(tmp_path)), "no crawl output"),
+        (("retag", "--db", str(tmp_path / "typo.duckdb")), "no warehouse at"),
+        (("forget", "sample:", "--db", db), "not review ids"),
+        (("questions", "Verdane", "--top", "0", "--db", db), "must be 1 or more"),
+    ]:
+        done = revint(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+    assert not (tmp_path / "typo.duckdb").exists()

@@ -17,6 +17,11 @@ EXPORTS = {
 YEAR = "coalesce(CAST(year(review_date) AS VARCHAR), 'unknown')"
 
 
+def _literal(path: Path) -> str:
+    """A path as an SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
     """Write each table under `directory/<table>/source=…/year=…/`, replacing a previous export there."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -24,11 +29,12 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str,
     for table, query in EXPORTS.items():
         target = directory / table
         con.execute(
-            f"COPY ({query.format(year=YEAR)}) TO '{target}' (FORMAT parquet, PARTITION_BY (source, year), OVERWRITE)"
+            f"COPY ({query.format(year=YEAR)}) TO {_literal(target)} "
+            "(FORMAT parquet, PARTITION_BY (source, year), OVERWRITE)"
         )
         row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         written[table] = int(row[0]) if row else 0
-    con.execute(f"COPY companies TO '{directory / 'companies.parquet'}' (FORMAT parquet)")
+    con.execute(f"COPY companies TO {_literal(directory / 'companies.parquet')} (FORMAT parquet)")
     return written
 
 
