@@ -264,7 +264,7 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     _existing_warehouse(settings)
     report = ErasureReport()
-    with write_session(settings.db_path) as con:
+    with write_session(settings.db_path, compact=True) as con:  # no trace of the text left in the file
         forget_in_warehouse(con, args.review_ids, report)
     forget_in_run_files(settings.work_dir / "runs", set(args.review_ids), report)
     forget_in_archives(settings.work_dir / "runs", set(args.review_ids), report)

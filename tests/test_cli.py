@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from tests.conftest import SampleRun
 
 
@@ -125,3 +127,18 @@ def test_ordinary_mistakes_get_a_clear_message_and_no_traceback(sample_run: Samp
         assert done.returncode == 2, (args, done.stderr)
         assert message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
     assert not (tmp_path / "typo.duckdb").exists()
+
+
+def test_forget_leaves_no_trace_of_the_text_in_the_warehouse_file(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT cons FROM reviews WHERE review_id = 'sample:verdane-cosmetics-045'").fetchone()
+    con.close()
+    assert row is not None
+    text = row[0].encode("utf-8")
+    assert text in db.read_bytes()
+    done = revint("forget", "sample:verdane-cosmetics-045", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert text not in db.read_bytes()
+    assert revint("search", "ambiance", "--db", str(db)).returncode == 0  # the rewritten file keeps its index

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from models.taxonomy import THEME_IDS
+from pipeline.warehouse.search import load_fts
 
 SQL_DIR = Path(__file__).parent / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
@@ -35,12 +36,15 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 @contextmanager
-def write_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_session(db_path: Path, *, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Write to a private copy of the warehouse and publish it atomically when the block succeeds.
 
     Readers keep querying the published file (or the copy they opened) while a load runs: DuckDB lets one
     process write a file and no one else open it, so writers never touch the published file. A failure or a
     kill leaves the published warehouse exactly as it was. Writers queue on a lock file.
+
+    `compact` publishes a rewritten file instead of the draft: DuckDB only marks deleted rows, so after an
+    erasure the draft would still hold the deleted text.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
@@ -53,12 +57,29 @@ def write_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             yield con
             con.execute("CHECKPOINT")
+            published = _rewrite(con, draft) if compact else draft
             con.close()
-            os.replace(draft, db_path)
+            os.replace(published, db_path)
+            _remove_draft(draft)
         except BaseException:
             con.close()
             _remove_draft(draft)
+            _remove_draft(draft.with_name(draft.name + ".compact"))
             raise
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, draft: Path) -> Path:
+    """A fresh file holding the draft's live rows only (schema, data, search index macros)."""
+    fresh = draft.with_name(draft.name + ".compact")
+    _remove_draft(fresh)
+    load_fts(con)  # the search index's macros need the extension to be copied
+    name = con.execute("SELECT current_database()").fetchone()
+    assert name is not None
+    con.execute(f"ATTACH '{fresh}' AS compact")
+    con.execute(f'COPY FROM DATABASE "{name[0]}" TO compact')
+    con.execute("CHECKPOINT compact")
+    con.execute("DETACH compact")
+    return fresh
 
 
 def _remove_draft(draft: Path) -> None:
