@@ -29,6 +29,7 @@ from pipeline.warehouse.load import (
 from pipeline.warehouse.search import rebuild_index
 from spiders.extensions import stats_path
 from spiders.parsers.schema_org import source_for as host_source
+from spiders.pipelines import intact_output
 from spiders.record import ReviewRecord
 from spiders.run import spider_source
 
@@ -205,21 +206,10 @@ def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = N
 
 def _tagged_ids_after_crash(tagged_path: Path) -> set[str]:
     """Review ids already tagged; a line torn by a crash mid-write is cut off so it is tagged again."""
-    if not tagged_path.exists():
-        return set()
-    done: set[str] = set()
-    kept = 0
-    with tagged_path.open("rb") as lines:
-        for raw in lines:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                done.add(TaggedReview.from_json_line(raw.decode("utf-8")).review.review_id)
-            except ValueError:
-                break
-            kept += len(raw)
-    with tagged_path.open("r+b") as data:
-        data.truncate(kept)
+    done, intact = intact_output(tagged_path)
+    if tagged_path.exists():
+        with tagged_path.open("r+b") as data:
+            data.truncate(intact)
     return done
 
 

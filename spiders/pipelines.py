@@ -21,6 +21,20 @@ def problem_code(problem: str) -> str:
     return "-".join(words)
 
 
+def review_id_of(line: str | bytes) -> str | None:
+    """The review id of a JSON Lines output line: a record (reviews.jsonl) or a tagged review (tagged.jsonl).
+
+    None for a line that does not decode, such as one torn by a kill.
+    """
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    review = row.get("review", row) if isinstance(row, dict) else None
+    found = review.get("review_id") if isinstance(review, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def intact_output(path: Path) -> tuple[set[str], int]:
     """The review ids in a JSON Lines output and the size of its intact part (up to a line torn by a kill)."""
     ids: set[str] = set()
@@ -29,12 +43,10 @@ def intact_output(path: Path) -> tuple[set[str], int]:
         return ids, size
     with path.open("rb") as lines:
         for line in lines:
-            if not line.endswith(b"\n"):
+            review_id = review_id_of(line) if line.endswith(b"\n") else None
+            if review_id is None:
                 break
-            try:
-                ids.add(json.loads(line)["review_id"])
-            except (ValueError, KeyError):
-                break
+            ids.add(review_id)
             size += len(line)
     return ids, size
 

@@ -3,7 +3,6 @@ archive), for good."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pipeline.warehouse.load import CHILD_TABLES
 from pipeline.warehouse.search import rebuild_index
 from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
 from spiders.parsers.registry import parsers_for
+from spiders.pipelines import review_id_of
 
 RUN_FILES = ("reviews.jsonl", "tagged.jsonl")
 
@@ -65,7 +65,7 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureRep
         kept, removed = [], 0
         with path.open(encoding="utf-8", errors="replace") as lines:
             for line in lines:
-                if _review_id(line) in review_ids:
+                if review_id_of(line) in review_ids:
                     removed += 1
                 else:
                     kept.append(line)
@@ -74,15 +74,6 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureRep
             temporary.write_text("".join(kept), encoding="utf-8")
             temporary.replace(path)
             report.run_lines_removed += removed
-
-
-def _review_id(line: str) -> str | None:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    review = row.get("review", row) if isinstance(row, dict) else None
-    return review.get("review_id") if isinstance(review, dict) else None
 
 
 def _shows(page: ArchivedPage, review_ids: set[str]) -> bool:
