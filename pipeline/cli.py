@@ -190,19 +190,12 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.insights.render import as_html, as_text
-    from pipeline.insights.report import CompanyNotFound, company_report
+    from pipeline.insights.report import company_report
     from pipeline.warehouse.db import connect
 
-    try:
-        con = connect(settings.db_path, read_only=True)
-    except FileNotFoundError as error:
-        print(f"revint questions: {error}", file=sys.stderr)
-        return 2
+    con = connect(settings.db_path, read_only=True)  # main() reports a missing warehouse or unknown company
     try:
         report = company_report(con, args.company, top=args.top, lang=args.lang)
-    except CompanyNotFound as error:
-        print(f"revint questions: {error}", file=sys.stderr)
-        return 2
     finally:
         con.close()
     if args.format == "json":
