@@ -149,8 +149,8 @@ def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
 def apply_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
     """Load the hand-edited company directory CSV: sector, size and aliases. Returns the rows read.
 
-    Apply it before loading reviews: their company ids then go through the directory's aliases, and new
-    companies take their sector and size from it.
+    Apply it before loading reviews: their company ids then go through the directory's aliases, new
+    companies take their sector and size from it, and the load rebuilds the marts once for both.
     """
     with directory.open(encoding="utf-8", newline="") as data:
         rows = list(csv.DictReader(data))
@@ -182,7 +182,6 @@ def apply_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
         "UPDATE companies SET sector = d.sector, size = d.size FROM company_directory AS d "
         "WHERE companies.company_id = d.company_id"
     )
-    refresh_marts(con)
     con.execute("COMMIT")
     return len(rows)
 
