@@ -34,7 +34,7 @@ def demo_stage_timings(settings: Settings) -> list[tuple[str, float, str]]:
             crawl = stages.crawl(local, "sample", [url + "/"], run_dir, delay=0.0)
             t = _timed(figures, "crawl (subprocess)", t, f"{crawl.pages} pages, {crawl.reviews_written} reviews")
         tagger = Tagger()
-        t = _timed(figures, "tagger start-up", t, "fr + en rule pipelines")
+        t = _timed(figures, "tagger start-up", t, f"{tagger.version}")
         tag = stages.tag_reviews(crawl.output, run_dir / "tagged.jsonl", tagger)
         t = _timed(figures, "tag", t, f"{tag.reviews} reviews, {tag.mentions} mentions")
         loaded = stages.load(local, run_dir / "tagged.jsonl", crawl)

@@ -1,14 +1,14 @@
 """The trained theme-and-polarity classifier as a spaCy component over review units.
 
-`revint_theme_classifier_v1` runs after `revint_units_v1`: it classifies every unit of a batch of docs in
-one pass of an inner multi-label text classifier (trained by `make train`, config in models/train), and
-sets `doc._.mentions` like the rules component does. The packaged pipeline (models/revint_themes) loads
-with `spacy.load`.
+`revint_theme_classifier_v1` runs after `revint_units_v1`. For every unit it asks the rules what they see
+(hints), turns the unit into hashed features (`models.features.UnitEncoder`) and scores them with the
+trained weights (`models.theme_model`), batch by batch; it sets `doc._.mentions` like the rules component does. One
+packaged pipeline serves French and English: the doc's language (`doc._.lang`) picks the rules' lexicon.
+`package()` builds it; `spacy.load("models/revint_themes")` loads it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,28 +17,27 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import models.components  # noqa: F401  (registers revint_units_v1 and the Doc extensions)
-from models.classifier_text import LABEL_SEPARATOR, classifier_text
 from models.components import Mention, units
+from models.features import UnitEncoder
+from models.theme_model import ThemeModel
 
-CLASSIFIER_DIR = "classifier"
+MODEL_DIR = "model"
 
 
 class ThemeClassifier:
-    def __init__(self, nlp: Language, name: str, threshold: float) -> None:
+    def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.threshold = threshold
-        self.inner: Language | None = None  # the trained text classifier, set by from_disk or use()
+        self.model: ThemeModel | None = None  # set by from_disk or use()
+        self.encode = UnitEncoder()
 
-    def use(self, inner: Language) -> None:
-        self.inner = inner
+    def use(self, model: ThemeModel) -> None:
+        self.model = model
+        self.encode = UnitEncoder(model.idf)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        if self.inner is None:
-            raise RuntimeError("revint_theme_classifier_v1 has no trained classifier: load a packaged pipeline")
         batch: list[Doc] = []
         for doc in docs:
             batch.append(doc)
@@ -48,43 +47,42 @@ class ThemeClassifier:
         yield from self._classify(batch)
 
     def _classify(self, docs: list[Doc]) -> list[Doc]:
-        assert self.inner is not None
-        spans = [(doc, index, start, end) for doc in docs for index, start, end in units(doc)]
-        texts = (classifier_text(doc._.section, doc.text[start:end]) for doc, _, start, end in spans)
-        found: dict[int, list[Mention]] = {id(doc): [] for doc in docs}
-        for (doc, index, start, end), scored in zip(spans, self.inner.pipe(texts, batch_size=512), strict=True):
-            for name, score in sorted(scored.cats.items()):
-                if score >= self.threshold:
-                    theme, polarity = name.split(LABEL_SEPARATOR)
-                    text = doc.text[start:end]
-                    found[id(doc)].append(Mention(theme, polarity, round(score, 3), text, index, start, end))  # type: ignore[arg-type]
+        if self.model is None:
+            raise RuntimeError("revint_theme_classifier_v1 has no trained model: load a packaged pipeline")
+        spans = []  # (mentions of the doc, lang, section, unit), reading each doc's attributes once
         for doc in docs:
-            doc._.mentions = found[id(doc)]
+            doc._.mentions = []
+            extensions = doc._
+            spans += [(extensions.mentions, extensions.lang, extensions.section, unit) for unit in units(doc)]
+        features = self.encode([(lang, section, unit[3]) for _, lang, section, unit in spans])
+        for (mentions, _, section, (index, start, end, text)), scores in zip(
+            spans, self.model.probabilities(features), strict=True
+        ):
+            for theme, polarity, score in self.model.labels(scores, section):
+                mentions.append(Mention(theme, polarity, round(score, 3), text, index, start, end))
         return docs
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
-        assert self.inner is not None
-        path.mkdir(parents=True, exist_ok=True)
-        self.inner.to_disk(path / CLASSIFIER_DIR)
-        (path / "settings.json").write_text(json.dumps({"threshold": self.threshold}), encoding="utf-8")
+        if self.model is None:
+            raise RuntimeError("nothing to save: revint_theme_classifier_v1 has no trained model")
+        self.model.to_disk(Path(path) / MODEL_DIR)
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> ThemeClassifier:
-        self.inner = spacy.load(path / CLASSIFIER_DIR)
-        self.threshold = json.loads((path / "settings.json").read_text(encoding="utf-8"))["threshold"]
+        self.use(ThemeModel.from_disk(Path(path) / MODEL_DIR))
         return self
 
 
-@Language.factory("revint_theme_classifier_v1", default_config={"threshold": 0.5})
-def make_theme_classifier(nlp: Language, name: str, threshold: float) -> ThemeClassifier:
-    return ThemeClassifier(nlp, name, threshold)
+@Language.factory("revint_theme_classifier_v1")
+def make_theme_classifier(nlp: Language, name: str) -> ThemeClassifier:
+    return ThemeClassifier(nlp, name)
 
 
-def package(inner: Language, threshold: float, meta: dict[str, Any]) -> Language:
-    """The full tagging pipeline around a trained inner classifier: tokenizer → units → classifier."""
+def package(model: ThemeModel, meta: dict[str, Any]) -> Language:
+    """The full tagging pipeline around trained weights: tokenizer → units → classifier."""
     nlp = spacy.blank("fr")
     nlp.add_pipe("revint_units_v1")
-    classifier = nlp.add_pipe("revint_theme_classifier_v1", config={"threshold": threshold})
+    classifier = nlp.add_pipe("revint_theme_classifier_v1")
     assert isinstance(classifier, ThemeClassifier)
-    classifier.use(inner)
+    classifier.use(model)
     nlp.meta.update(meta)
     return nlp

@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from models.lexicon import LANGUAGES, LanguageRules, load_rules
+from models.lexicon import KEY_LENGTH, LANGUAGES, LanguageRules, load_rules
 from models.taxonomy import Polarity
 from models.text import fold
 
@@ -23,6 +24,7 @@ SECTION_PRIOR = {"pros": 0.5, "cons": -0.5, "advice": -0.5, "body": 0.0}
 _END_PUNCT = frozenset(".!?;…")
 _BULLETS = frozenset("-*•·–—>")
 _TOKENS = re.compile(r"[\w+]+|[,;:.!?()]")
+_WORDS = re.compile(r"[\w+]+")
 _CLAUSE_BREAKS = frozenset(",;:.!?()")
 NEGATION_WINDOW = 2
 
@@ -30,6 +32,10 @@ if not Doc.has_extension("section"):
     Doc.set_extension("section", default="body")
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
+if not Doc.has_extension("units"):
+    Doc.set_extension("units", default=None)  # set by revint_units_v1: see units()
+if not Doc.has_extension("lang"):
+    Doc.set_extension("lang", default="fr")  # the text's language, set by the tagger (a pipeline may serve both)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class Mention:
 
 
 class UnitSegmenter:
-    """Marks unit starts as sentence starts, so `doc.sents` yields the units."""
+    """Marks unit starts as sentence starts (so `doc.sents` yields the units) and lists the units."""
 
     def __init__(self, contrast: tuple[tuple[str, ...], ...]) -> None:
         self.contrast: dict[str, list[tuple[str, ...]]] = {}  # markers by first word: one lookup per token
@@ -56,32 +62,48 @@ class UnitSegmenter:
     def _starts_contrast(self, words: list[str], i: int) -> bool:
         return any(tuple(words[i : i + len(m)]) == m for m in self.contrast.get(words[i], ()))
 
-    def unit_starts(self, doc: Doc) -> list[bool]:
-        words = [fold(token.text) for token in doc]
+    def unit_starts(self, texts: list[str], spaces: list[str]) -> list[bool]:
+        """Whether each token (its text, its trailing whitespace) starts a unit."""
+        words = [fold(text) for text in texts]
         starts = []
         line_start = True
-        for i, token in enumerate(doc):
-            previous = doc[i - 1] if i else None
+        for i, text in enumerate(texts):
+            previous = texts[i - 1] if i else ""
             start = (
-                previous is None
-                or (previous.is_space and "\n" in previous.text)
-                or previous.text[-1] in _END_PUNCT
-                or "\n" in previous.whitespace_
-                or (line_start and token.text in _BULLETS)
-                or self._starts_contrast(words, i)
+                i == 0
+                or (previous.isspace() and "\n" in previous)
+                or previous[-1] in _END_PUNCT
+                or "\n" in spaces[i - 1]
+                or (line_start and text in _BULLETS)
+                or (words[i] in self.contrast and self._starts_contrast(words, i))
             )
             starts.append(start)
-            if not token.is_space:
+            if not text.isspace():
                 line_start = False
-            if "\n" in token.text or "\n" in token.whitespace_:
+            if "\n" in text or "\n" in spaces[i]:
                 line_start = True
         return starts
 
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc):
+        # Token texts and offsets read in bulk: making a Token object per token costs more than the rest.
+        strings = doc.vocab.strings
+        orth, trailing_space, offsets = doc.to_array([ORTH, SPACY, IDX]).T.tolist()
+        texts = [strings[o] for o in orth]
+        spaces = [" " if space else "" for space in trailing_space]
+        whole = "".join(text + space for text, space in zip(texts, spaces, strict=True))
+        starts = self.unit_starts(texts, spaces)
+        if texts:
             # One bulk write: setting token.is_sent_start one token at a time is quadratic in spaCy.
-            flags = numpy.array([1 if start else -1 for start in self.unit_starts(doc)], dtype="int64").astype("uint64")
+            flags = numpy.array([1 if start else -1 for start in starts], dtype="int64").astype("uint64")
             doc.from_array([SENT_START], flags.reshape(-1, 1))  # type: ignore[arg-type]
+        bounds = [offsets[i] for i, start in enumerate(starts) if start] + [len(whole)]
+        found = []
+        for index, (unit_start, unit_end) in enumerate(itertools.pairwise(bounds)):
+            trimmed_start, trimmed_end = _trimmed(whole[unit_start:unit_end])
+            if trimmed_start < trimmed_end:
+                start, end = unit_start + trimmed_start, unit_start + trimmed_end
+                found.append((index, start, end, whole[start:end]))
+        doc._.units = found
         return doc
 
 
@@ -91,25 +113,22 @@ def make_unit_segmenter(nlp: Language, name: str) -> UnitSegmenter:
     return UnitSegmenter(tuple(marker for lang in LANGUAGES for marker in load_rules(lang).contrast))
 
 
-def units(doc: Doc) -> list[tuple[int, int, int]]:
-    """(unit index, start char, end char) of each non-empty unit, trimmed of bullets and edge punctuation."""
-    found = []
-    for index, unit in enumerate(doc.sents):
-        start, end = _trimmed(unit)
-        if start < end:
-            found.append((index, start, end))
-    return found
+def units(doc: Doc) -> list[tuple[int, int, int, str]]:
+    """(unit index, start char, end char, text) of each non-empty unit, trimmed of bullets and edge punctuation,
+    as `revint_units_v1` found them (the unit index counts the doc's sentences)."""
+    if doc._.units is None:
+        raise RuntimeError("no units: run revint_units_v1 before the theme components")
+    return doc._.units
 
 
-def _trimmed(span: Span) -> tuple[int, int]:
-    """Character offsets of a unit without bullets, spaces and edge punctuation."""
-    text = span.text
+def _trimmed(text: str) -> tuple[int, int]:
+    """Offsets of a unit's text without bullets, spaces and edge punctuation."""
     start, end = 0, len(text)
     while start < end and (text[start].isspace() or text[start] in _BULLETS or text[start] in ",:"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",:"):
         end -= 1
-    return span.start_char + start, span.start_char + end
+    return start, end
 
 
 class ThemeRules:
@@ -120,11 +139,16 @@ class ThemeRules:
 
     def themes(self, folded: str) -> set[str]:
         """Themes named in a unit; weak terms count only where no other theme is named."""
+        index = self.rules.index
+        candidates: set[tuple[str, str]] = set()
+        for word in _WORDS.findall(folded):  # only patterns with a term keyed by one of the unit's words can match
+            candidates.update(index.get(word[:KEY_LENGTH], ()))
+            candidates.update(index.get(word, ()))
+        lexicons = {"themes": self.rules.themes, "weak_themes": self.rules.weak_themes}
         matches = [
-            (m.start(), m.end(), theme, strength)
-            for strength, lexicon in (("strong", self.rules.themes), ("weak", self.rules.weak_themes))
-            for theme, pattern in lexicon.items()
-            for m in pattern.finditer(folded)
+            (m.start(), m.end(), theme, "strong" if group == "themes" else "weak")
+            for group, theme in candidates
+            for m in lexicons[group][theme].finditer(folded)
         ]
         kept: dict[str, set[str]] = {"strong": set(), "weak": set()}
         for start, end, theme, strength in matches:
@@ -170,16 +194,25 @@ class ThemeRules:
         score -= sum(1 for i, t in enumerate(tokens) if t.group() in self.rules.negators and i not in consumed)
         return score + SECTION_PRIOR.get(section, 0.0)
 
+    def hints(self, text: str, section: str) -> list[str]:
+        """What the rules find in a unit, as features for the trained classifier: themes, and polarity."""
+        folded = fold(text)
+        themes = sorted(self.themes(folded))
+        if not themes:
+            return ["none"]
+        score = self.polarity_score(folded, section)
+        polarity = "positive" if score > 0 else "negative" if score < 0 else "neutral"
+        return [*themes, *(f"{theme}/{polarity}" for theme in themes), f"polarity={polarity}"]
+
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = []
-        whole = doc.text  # built on each access: once per doc, not once per unit
-        for index, start, end in units(doc):
-            text = whole[start:end]
+        section = doc._.section
+        for index, start, end, text in units(doc):
             folded = fold(text)
             themes = self.themes(folded)
             if not themes:
                 continue
-            score = self.polarity_score(folded, doc._.section)
+            score = self.polarity_score(folded, section)
             if score == 0:
                 continue  # no evidence either way (a neutral statement in a free body)
             polarity: Polarity = "positive" if score > 0 else "negative"

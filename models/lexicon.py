@@ -26,12 +26,37 @@ def compile_terms(terms: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w+])(?:" + "|".join(alternatives) + r")(?![\w+])")
 
 
+KEY_LENGTH = 3
+
+
+def first_word_key(term: str) -> str:
+    """What a unit must hold for the term to match there: a word starting with the first three letters of the
+    term's first word, or that whole word when it has fewer (a wildcard never falls among them)."""
+    word = term.split()[0]
+    if re.fullmatch(r"[\w+]{1,2}", word):
+        return word
+    if re.match(rf"[\w+]{{{KEY_LENGTH}}}", word):
+        return word[:KEY_LENGTH]
+    raise ValueError(f"lexicon term {term!r}: its first word needs {KEY_LENGTH} letters before any wildcard")
+
+
+def term_index(groups: dict[str, dict[str, list[str]]]) -> dict[str, frozenset[tuple[str, str]]]:
+    """first_word_key → the (group, theme) patterns holding a term with that key."""
+    index: dict[str, set[tuple[str, str]]] = {}
+    for group, themes in groups.items():
+        for theme, terms in themes.items():
+            for term in terms:
+                index.setdefault(first_word_key(term), set()).add((group, theme))
+    return {key: frozenset(found) for key, found in index.items()}
+
+
 @dataclass(frozen=True)
 class LanguageRules:
     """Everything the rules need for one language, compiled."""
 
     themes: dict[str, re.Pattern[str]]
     weak_themes: dict[str, re.Pattern[str]]
+    index: dict[str, frozenset[tuple[str, str]]]  # which patterns can match, by a unit's words: see term_index
     positive: re.Pattern[str]
     negative: re.Pattern[str]
     negators: frozenset[str]
@@ -48,6 +73,7 @@ def load_rules(lang: str, path: Path = LEXICON_PATH) -> LanguageRules:
     return LanguageRules(
         themes={theme: compile_terms(terms) for theme, terms in raw["themes"].items()},
         weak_themes={theme: compile_terms(terms) for theme, terms in raw["weak_themes"].items()},
+        index=term_index({"themes": raw["themes"], "weak_themes": raw["weak_themes"]}),
         positive=compile_terms(raw["cues"]["positive"]),
         negative=compile_terms(raw["cues"]["negative"]),
         negators=frozenset(raw["cues"]["negators"]),

@@ -12,7 +12,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-import models.classifier  # registers the trained component
+import models.classifier
 import models.components  # noqa: F401  (registers the rule components)
 from models.components import Mention
 from models.lang import detect_language
@@ -96,6 +96,7 @@ class Tagger:
             for p in positions:
                 doc = nlp.make_doc(batch[p][0].text)
                 doc._.section = batch[p][0].section
+                doc._.lang = lang
                 docs.append(doc)
             for p, doc in zip(positions, nlp.pipe(docs), strict=True):
                 results[p] = TagResult(batch[p][0].id, lang, list(doc._.mentions or []))

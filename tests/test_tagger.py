@@ -1,4 +1,5 @@
-"""The rules tagger: taxonomy examples, negation, segmentation, languages and awkward input."""
+"""The tagger (the packaged trained model; the rules where noted): taxonomy examples, negation, segmentation,
+languages and awkward input."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from models.taxonomy import THEME_IDS
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
     return Tagger()
+
+
+@pytest.fixture(scope="module")
+def rules() -> Tagger:
+    return Tagger(model_dir=None)
 
 
 def tag(tagger: Tagger, text: str, section: str = "body", lang_hint: str | None = None) -> TagResult:
@@ -40,23 +46,34 @@ def test_taxonomy_examples_get_their_documented_labels(
     assert labels(tag(tagger, text, section)) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "section", "expected"),
-    [
-        ("pas de télétravail", "pros", ("work_life_balance", "negative")),
-        ("aucune reconnaissance", "pros", ("management", "negative")),
-        ("jamais de prime", "body", ("compensation", "negative")),
-        ("pas de stress", "cons", ("workload", "positive")),
-        ("not bad pay", "cons", ("compensation", "positive")),
-        ("no overtime paid, ever", "pros", ("work_life_balance", "negative")),
-        ("missions inintéressantes", "pros", ("job_content", "negative")),
-        ("aucun inconvénient, société très bien organisée", "cons", ("organization", "positive")),
-    ],
-)
+NEGATION_AND_MEANING = [
+    ("pas de télétravail", "pros", ("work_life_balance", "negative")),
+    ("jamais de prime", "body", ("compensation", "negative")),
+    ("not bad pay", "cons", ("compensation", "positive")),
+    ("missions inintéressantes", "pros", ("job_content", "negative")),
+    ("aucun inconvénient, société très bien organisée", "cons", ("organization", "positive")),
+]
+# A short negated phrase against its section: the rules get these, the trained model follows the section
+# (listed under "Known limits" in models/README.md).
+AGAINST_THE_SECTION = [
+    ("aucune reconnaissance", "pros", ("management", "negative")),
+    ("pas de stress", "cons", ("workload", "positive")),
+    ("no remote work, ever", "pros", ("work_life_balance", "negative")),
+]
+
+
+@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING)
 def test_negation_and_meaning_beat_the_section(
     tagger: Tagger, text: str, section: str, expected: tuple[str, str]
 ) -> None:
     assert expected in labels(tag(tagger, text, section))
+
+
+@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING + AGAINST_THE_SECTION)
+def test_rules_turn_negated_cues_against_the_section(
+    rules: Tagger, text: str, section: str, expected: tuple[str, str]
+) -> None:
+    assert expected in labels(tag(rules, text, section))
 
 
 THEME_EXAMPLES = {

@@ -1,20 +1,24 @@
-"""The trained-classifier path: corpus assembly from references, scoring, and the packaged pipeline round trip."""
+"""The trained classifier: corpus assembly from references, scoring, fitting, and the packaged pipeline."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
+import numpy
 import pytest
 import spacy
-from spacy.pipeline.textcat_multilabel import MultiLabel_TextCategorizer
-from spacy.training import Example as SpacyExample
 
 from models.classifier import package
-from models.classifier_text import classifier_text
-from models.tagger import Tagger, TagInput
-from models.train.corpus import GLASSDOOR_PAGES, LABELS, annotated_units, is_dev, written_examples
+from models.features import Featurizer
+from models.tagger import MODEL_DIR, Tagger, TagInput
+from models.theme_model import LABELS, ThemeModel
+from models.train.corpus import GLASSDOOR_PAGES, Example, annotated_units, load, written_examples
 from models.train.evaluate import score
+from models.train.fit import fit
+
+SETTINGS = {"seed": 0, "C": 3.0, "class_weight": "balanced", "max_iter": 1000, "both_margin": 0.2}
 
 
 def test_scores_count_a_theme_once_per_unit_and_polarity_on_shared_themes() -> None:
@@ -32,40 +36,92 @@ def test_scores_count_a_theme_once_per_unit_and_polarity_on_shared_themes() -> N
 
 def test_written_examples_are_valid_and_cover_every_label() -> None:
     examples = list(written_examples())
-    assert len(examples) >= 700
     counts = Counter(name for e in examples for name in e.labels)
     assert set(counts) == set(LABELS)
+    assert min(counts.values()) >= 80, counts
     assert all(e.lang in ("fr", "en") and e.section in ("pros", "cons", "advice", "body") for e in examples)
+    assert len({e.group for e in examples}) == len(examples)  # ids are unique across files
 
 
 @pytest.mark.skipif(not GLASSDOOR_PAGES.exists(), reason="needs ../shared/corpus (the annotated reviews' text)")
-def test_annotations_resolve_to_real_units_and_reach_the_training_targets() -> None:
-    units = [*annotated_units(), *written_examples()]  # raises on held-out reviews or shifted text
-    themes = Counter(name.split("/")[0] for e in units for name in e.labels)
-    assert len(units) >= 2000
+def test_annotations_resolve_to_real_units_and_dev_holds_real_reviews_only() -> None:
+    real = list(annotated_units())  # raises on held-out reviews or shifted text
+    themes = Counter(name.split("/")[0] for e in [*real, *written_examples()] for name in e.labels)
+    assert len(real) >= 2000
     assert min(themes.values()) >= 80, themes
-    dev = [e for e in units if is_dev(e)]
-    assert 0.1 < len(dev) / len(units) < 0.2
+    train, dev = load()
+    assert all(not e.origin.startswith("written") for e in dev)
+    assert 0.08 < len(dev) / len(real) < 0.2
+    assert not {e.group for e in dev} & {e.group for e in train}  # a review is all train or all dev
+
+
+def test_featurizer_folds_case_and_accents_and_marks_negated_words() -> None:
+    featurizer = Featurizer()
+    assert set(featurizer.keys("cons", "TRES BONNE AMBIANCE")) == set(featurizer.keys("cons", "très bonne ambiance"))
+    negated = set(featurizer.keys("cons", "pas de télétravail")) - set(featurizer.keys("cons", "de télétravail pas"))
+    assert len(negated) == 3  # "de" and "télétravail" after "pas", and the pair "pas de"
+    batch = featurizer.batch([("pros", "Salaire correct", ["compensation"]), ("cons", "RAS", [])])
+    assert len(batch.indptr) == 3 and len(batch.indices) == len(batch.weights) == batch.indptr[-1]
+    assert batch.weights[batch.indptr[1] - 1] == 1.0  # the hint closes the first unit
+
+
+TINY = [
+    ("pros", "Très bonne ambiance entre collègues", "culture/positive"),
+    ("pros", "Super ambiance dans l'équipe", "culture/positive"),
+    ("cons", "Ambiance toxique", "culture/negative"),
+    ("cons", "Salaire trop bas", "compensation/negative"),
+    ("cons", "Salaire bas et pas de prime", "compensation/negative"),
+    ("pros", "Bon salaire", "compensation/positive"),
+    ("cons", "RAS", None),
+]
+
+
+def tiny_model() -> ThemeModel:
+    examples = [
+        Example(f"t{i}", "fr", section, text, frozenset([label] if label else []), "written_test")
+        for i, (section, text, label) in enumerate(TINY * 3)
+    ]
+    model = fit(examples, SETTINGS)
+    model.thresholds = dict.fromkeys(model.thresholds, 0.5)
+    return model
 
 
 def test_packaged_classifier_survives_a_save_load_round_trip(tmp_path: Path) -> None:
-    spacy.util.fix_random_seed(0)
-    inner = spacy.blank("fr")
-    textcat = inner.add_pipe("textcat_multilabel")
-    assert isinstance(textcat, MultiLabel_TextCategorizer)
-    data = [("pros", "Très bonne ambiance", "culture/positive"), ("cons", "Salaire trop bas", "compensation/negative")]
-    examples = [
-        SpacyExample.from_dict(inner.make_doc(classifier_text(s, t)), {"cats": {n: float(n == y) for n in LABELS}})
-        for s, t, y in data
-    ]
-    for name in LABELS:
-        textcat.add_label(name)
-    optimizer = inner.initialize(lambda: examples)
-    for _ in range(60):
-        inner.update(examples, sgd=optimizer)
-    package(inner, 0.5, {"name": "revint_themes", "version": "0.0.0"}).to_disk(tmp_path / "model")
+    nlp = package(tiny_model(), {"name": "revint_themes", "version": "0.0.0"})
+    nlp.to_disk(tmp_path / "model")
     tagger = Tagger(model_dir=tmp_path / "model")
     assert tagger.version == "revint_themes-0.0.0"
-    result = next(tagger.tag([TagInput("a", "Très bonne ambiance. Salaire trop bas.", "pros")]))
+    text = "Très bonne ambiance. Salaire trop bas."
+    result = next(tagger.tag([TagInput("a", text, "pros")]))
     assert {(m.theme, m.polarity) for m in result.mentions} == {("culture", "positive"), ("compensation", "negative")}
     assert sorted(m.text for m in result.mentions) == ["Salaire trop bas.", "Très bonne ambiance."]
+    doc = nlp.make_doc(text)
+    doc._.section = "pros"
+    before = nlp(doc)._.mentions
+    assert [(m.theme, m.polarity) for m in before] == [(m.theme, m.polarity) for m in result.mentions]
+    assert [m.score for m in before] == pytest.approx([m.score for m in result.mentions], abs=0.01)  # float16
+
+
+def test_a_model_for_another_label_set_is_refused(tmp_path: Path) -> None:
+    tiny_model().to_disk(tmp_path)
+    settings = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    settings["outputs"] = settings["outputs"][:-1]
+    (tmp_path / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    with pytest.raises(ValueError, match="other labels"):
+        ThemeModel.from_disk(tmp_path)
+
+
+def test_the_committed_model_loads_with_spacy_and_stays_small() -> None:
+    nlp = spacy.load(MODEL_DIR)
+    assert nlp.pipe_names == ["revint_units_v1", "revint_theme_classifier_v1"]
+    size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())
+    assert size <= 30 * 2**20
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
+    assert set(metrics["dev"]["per_theme"]) == {label.split("/")[0] for label in LABELS}
+
+
+def test_a_label_never_seen_in_training_is_never_predicted() -> None:
+    model = tiny_model()
+    unseen = LABELS.index("diversity_inclusion/negative")
+    assert not numpy.any(model.weights[:, unseen])
+    assert model.bias[unseen] < -5

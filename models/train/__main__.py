@@ -1,7 +1,10 @@
-"""`python -m models.train` (or `make train`): corpus → spaCy training (seeded) → dev evaluation → package.
+"""`python -m models.train` (or `make train`): corpus → fit (seeded) → thresholds → package → dev scores.
 
-The packaged pipeline goes to models/revint_themes (committed, so the demo and the tests need no
-training); its dev-split metrics go next to it in metrics.json.
+Thresholds per theme are chosen on out-of-fold scores of the real-review training units (folds by review),
+not on the small dev split, which stays for measuring.
+
+The packaged pipeline goes to models/revint_themes (committed, so the demo and the tests need no training);
+its dev-split metrics go next to it in metrics.json. Settings: models/train/config.cfg.
 """
 
 from __future__ import annotations
@@ -10,79 +13,73 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Mapping
+import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import spacy
-from spacy.cli.train import train
-from spacy.language import Language
+import numpy
+from spacy.util import load_config
 
 from models.classifier import package
-from models.classifier_text import LABEL_SEPARATOR
-from models.components import Mention
-from models.train.corpus import CorpusMissing, Example, annotated_units, build, is_dev, written_examples
-from models.train.evaluate import Labels, Scores, score
+from models.train.corpus import CorpusMissing, load
+from models.train.evaluate import evaluate
+from models.train.fit import choose_thresholds, fit, out_of_fold
 from pipeline.settings import REPO_ROOT
 
 CONFIG = Path(__file__).parent / "config.cfg"
 PACKAGE_DIR = REPO_ROOT / "models" / "revint_themes"
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+NAME = "revint_themes"
 VERSION = "1.0.0"
 
 
-def predict(pipelines: Mapping[str, Language], examples: list[Example]) -> list[Labels]:
-    """What a pipeline (chosen by the example's language) finds in each example, over all its units."""
-    found: list[Labels] = []
-    for example in examples:
-        nlp = pipelines.get(example.lang, pipelines["fr"])
-        doc = nlp.make_doc(example.text)
-        doc._.section = example.section
-        mentions: list[Mention] = nlp(doc)._.mentions or []
-        found.append(frozenset((m.theme, m.polarity) for m in mentions))
-    return found
-
-
-def gold(example: Example) -> Labels:
-    return frozenset(tuple(name.split(LABEL_SEPARATOR, 1)) for name in example.labels)  # type: ignore[misc]
-
-
-def evaluate(pipelines: Mapping[str, Language], examples: list[Example]) -> Scores:
-    return score(zip((gold(e) for e in examples), predict(pipelines, examples), strict=True))
+def directory_megabytes(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m models.train")
-    parser.add_argument("--work", type=Path, default=REPO_ROOT / "data" / "work" / "train")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = argparse.ArgumentParser(prog="python -m models.train", description=__doc__)
+    parser.add_argument("--out", type=Path, default=PACKAGE_DIR, help="where to write the packaged pipeline")
     args = parser.parse_args()
+    config = load_config(CONFIG)
+    settings: dict[str, Any] = dict(config["training"])
+    grid = config["thresholds"]
+    candidates = [round(float(t), 2) for t in numpy.arange(grid["low"], grid["high"] + 1e-9, grid["step"])]
     try:
-        counts = build(args.work)
-        dev = [e for e in [*annotated_units(), *written_examples()] if is_dev(e)]
+        train, dev = load()
     except CorpusMissing as error:
         sys.exit(f"cannot train: {error}")
-    print(f"corpus: {counts['train']['units']} train units, {counts['dev']['units']} dev units")
-    output = args.work / "output"
-    shutil.rmtree(output, ignore_errors=True)
-    overrides = {"paths.train": str(args.work / "train.spacy"), "paths.dev": str(args.work / "dev.spacy")}
-    train(CONFIG, output, overrides=overrides | {"system.seed": args.seed})
-    inner = spacy.load(output / "model-best")
-    meta = {"name": "revint_themes", "version": VERSION, "description": "revint theme-and-polarity tagger"}
-    by_threshold = {t: evaluate({"fr": package(inner, t, meta)}, dev) for t in THRESHOLDS}
-    threshold = max(by_threshold, key=lambda t: by_threshold[t].macro_f1)
-    nlp = package(inner, threshold, meta | {"trained": datetime.now(UTC).date().isoformat(), "seed": args.seed})
-    shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
-    nlp.to_disk(PACKAGE_DIR)
-    metrics = {
-        "threshold": threshold,
-        "dev": by_threshold[threshold].to_json_dict(),
-        "train_label_counts": counts["train"],
+    print(f"corpus: {len(train)} train units, {len(dev)} dev units; fitting {settings}")
+    started = time.perf_counter()
+    examples, probabilities = out_of_fold(train, settings, settings["folds"])
+    elapsed = time.perf_counter() - started
+    print(f"{settings['folds']}-fold out-of-fold scores of {len(examples)} real units in {elapsed:.0f} s")
+    model = choose_thresholds(fit(train, settings), examples, probabilities, candidates)
+    print(f"fitted in {time.perf_counter() - started:.0f} s; thresholds {model.thresholds}")
+    meta = {
+        "name": NAME,
+        "version": VERSION,
+        "description": "revint theme-and-polarity tagger: rules' hints + hashed n-gram logistic regressions",
+        "trained": datetime.now(UTC).date().isoformat(),
+        "seed": settings["seed"],
     }
-    (PACKAGE_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
-    print(
-        f"packaged {PACKAGE_DIR} (threshold {threshold}): dev theme macro-F1 {by_threshold[threshold].macro_f1:.3f}, "
-        f"polarity accuracy {by_threshold[threshold].polarity_accuracy:.3f}"
-    )
+    nlp = package(model, meta)
+    real_dev = [e for e in dev if not e.origin.startswith("written")]
+    scores = {"dev": evaluate({"fr": nlp}, dev), "dev_real_reviews": evaluate({"fr": nlp}, real_dev)}
+    shutil.rmtree(args.out, ignore_errors=True)
+    nlp.to_disk(args.out)
+    metrics = {name: s.to_json_dict() for name, s in scores.items()} | {
+        "settings": settings,
+        "thresholds": model.thresholds,
+        "train_units": len(train),
+        "train_label_counts": dict(sorted(Counter(label for e in train for label in e.labels).items())),
+        "size_mb": round(directory_megabytes(args.out), 1),
+    }
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
+    for name, s in scores.items():
+        print(f"{name}: {s.units} units, theme macro-F1 {s.macro_f1:.3f}, polarity accuracy {s.polarity_accuracy:.3f}")
+    print(f"packaged {args.out} ({metrics['size_mb']} MB)")
 
 
 if __name__ == "__main__":

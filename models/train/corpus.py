@@ -2,7 +2,7 @@
 
 Annotations (models/annotations/*.jsonl) hold references, not text: review id, section, character span
 and a hash of the unit. The text is read from ../shared/corpus at build time, so that the third-party
-reviews never enter the repo. Run: `python -m models.train.corpus OUT_DIR`.
+reviews never enter the repo. `python -m models.train.corpus` prints the label counts per split.
 """
 
 from __future__ import annotations
@@ -20,11 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import spacy
-from spacy.tokens import DocBin
-
-from models.classifier_text import classifier_text, label
-from models.taxonomy import POLARITIES, THEME_IDS
+from models.theme_model import LABELS
 from pipeline.settings import REPO_ROOT
 from spiders.parsers.glassdoor import parse_page
 from spiders.record import ReviewRecord
@@ -33,7 +29,6 @@ ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 GLASSDOOR_PAGES = CORPUS / "glassdoor-fr-datalake" / "glassdoor_fr_avis_pages_209.tar.xz"
 HELDOUT = CORPUS / "HELDOUT.md"
-LABELS = [label(theme, polarity) for theme in THEME_IDS for polarity in POLARITIES]
 DEV_SHARE = 0.15
 
 
@@ -98,7 +93,7 @@ def annotated_units() -> Iterator[Example]:
                 ref["lang"],
                 ref["section"],
                 text,
-                frozenset(label(*p) for p in ref["labels"]),
+                frozenset(f"{theme}/{polarity}" for theme, polarity in ref["labels"]),
                 path.stem,
             )
 
@@ -107,7 +102,7 @@ def written_examples() -> Iterator[Example]:
     for path in sorted(ANNOTATIONS.glob("written_*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            labels = frozenset(label(*pair) for pair in row["labels"])
+            labels = frozenset(f"{theme}/{polarity}" for theme, polarity in row["labels"])
             yield Example(row["id"], row["lang"], row["section"], row["text"], labels, path.stem)
 
 
@@ -115,45 +110,41 @@ def is_dev(example: Example) -> bool:
     return zlib.crc32(example.group.encode()) % 1000 < DEV_SHARE * 1000
 
 
-def to_docbin(examples: list[Example]) -> DocBin:
-    nlp = spacy.blank("fr")
-    docs = DocBin(store_user_data=False)
+def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    """(train, dev). Dev holds real reviews only (15 % of them, by review): it chooses the thresholds and
+    measures the model on what it is for. A written text that repeats an earlier one is dropped."""
+    seen: set[tuple[str, str]] = set()
+    train: list[Example] = []
+    dev: list[Example] = []
     for example in examples:
-        doc = nlp.make_doc(classifier_text(example.section, example.text))
-        doc.cats = {name: float(name in example.labels) for name in LABELS}
-        docs.add(doc)
-    return docs
+        key = (example.section, " ".join(example.text.lower().split()))
+        written = example.origin.startswith("written")
+        if written and key in seen:
+            continue
+        seen.add(key)
+        (train if written or not is_dev(example) else dev).append(example)
+    return train, dev
 
 
-def build(out_dir: Path) -> dict[str, Counter[str]]:
-    """Write train.spacy and dev.spacy; return label counts per split."""
+def load() -> tuple[list[Example], list[Example]]:
+    """(train, dev) of the whole training corpus; raises CorpusMissing without ../shared/corpus."""
     examples = [*annotated_units(), *written_examples()]
     unknown = {name for e in examples for name in e.labels} - set(LABELS)
     if unknown:
         raise ValueError(f"unknown labels {sorted(unknown)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, Counter[str]] = {}
-    for split in ("train", "dev"):
-        chosen = [e for e in examples if is_dev(e) == (split == "dev")]
-        to_docbin(chosen).to_disk(out_dir / f"{split}.spacy")
-        counts[split] = Counter(name for e in chosen for name in e.labels)
-        counts[split]["units"] = len(chosen)
-    return counts
+    return split(examples)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m models.train.corpus")
-    parser.add_argument("out_dir", type=Path)
-    args = parser.parse_args()
+    parser = argparse.ArgumentParser(prog="python -m models.train.corpus", description="label counts per split")
+    parser.parse_args()
     try:
-        counts = build(args.out_dir)
+        splits = dict(zip(("train", "dev"), load(), strict=True))
     except CorpusMissing as error:
         sys.exit(f"cannot build the training corpus: {error}")
-    for split, count in counts.items():
-        print(
-            f"{split}: {count['units']} units; "
-            + ", ".join(f"{k} {v}" for k, v in sorted(count.items()) if k != "units")
-        )
+    for name, examples in splits.items():
+        counts = Counter(label for e in examples for label in e.labels)
+        print(f"{name}: {len(examples)} units; " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
 if __name__ == "__main__":

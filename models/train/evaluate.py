@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from spacy.language import Language
+
+from models.components import Mention
 from models.taxonomy import THEME_IDS
+
+if TYPE_CHECKING:
+    from models.train.corpus import Example
 
 Labels = frozenset[tuple[str, str]]  # (theme, polarity) pairs of one unit
 
@@ -74,3 +80,24 @@ def score(pairs: Iterable[tuple[Labels, Labels]]) -> Scores:
         units=units,
         confusions=[(g, p, n) for (g, p), n in confusions.most_common(8)],
     )
+
+
+def gold(example: Example) -> Labels:
+    return frozenset(tuple(name.split("/", 1)) for name in example.labels)  # type: ignore[misc]
+
+
+def predict(pipelines: Mapping[str, Language], examples: list[Example]) -> list[Labels]:
+    """What a pipeline (chosen by the example's language) finds in each example, over all its units."""
+    found: list[Labels] = []
+    for example in examples:
+        nlp = pipelines.get(example.lang, pipelines["fr"])
+        doc = nlp.make_doc(example.text)
+        doc._.section = example.section
+        doc._.lang = example.lang
+        mentions: list[Mention] = nlp(doc)._.mentions or []
+        found.append(frozenset((m.theme, m.polarity) for m in mentions))
+    return found
+
+
+def evaluate(pipelines: Mapping[str, Language], examples: list[Example]) -> Scores:
+    return score(zip((gold(e) for e in examples), predict(pipelines, examples), strict=True))

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from models.tagger import Tagger
-from models.train.__main__ import evaluate
 from models.train.corpus import CORPUS, CorpusMissing, Example, glassdoor_reviews, heldout_employers, unit_hash
+from models.train.evaluate import evaluate
 from spiders.parsers.glassdoor_json import parse_graphql
 from spiders.parsers.indeed import parse_export
 from spiders.record import ReviewRecord

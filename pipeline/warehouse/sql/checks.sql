@@ -10,7 +10,7 @@ SELECT review_id FROM reviews WHERE company_id NOT IN (SELECT company_id FROM co
 SELECT review_id, rating FROM reviews WHERE rating IS NOT NULL AND NOT rating BETWEEN 1 AND 5;
 
 -- name: mentions_key_unique
-SELECT review_id, section, unit_index, theme, count(*) AS n FROM mentions GROUP BY ALL HAVING n > 1;
+SELECT review_id, section, unit_index, theme, polarity, count(*) AS n FROM mentions GROUP BY ALL HAVING n > 1;
 
 -- name: subratings_key_unique
 SELECT review_id, theme, count(*) AS n FROM review_subratings GROUP BY ALL HAVING n > 1;

@@ -48,7 +48,7 @@ CREATE TABLE mentions (
     theme          VARCHAR NOT NULL,
     polarity       VARCHAR NOT NULL,   -- positive, negative
     score          DOUBLE NOT NULL,
-    model_version  VARCHAR NOT NULL   -- key (review_id, section, unit_index, theme): see sql/checks.sql
+    model_version  VARCHAR NOT NULL   -- key (review_id, section, unit_index, theme, polarity): see sql/checks.sql
 );
 
 CREATE TABLE crawl_runs (

@@ -1,0 +1,83 @@
+"""The trained weights of the theme classifier and how a unit's scores become (theme, polarity) labels.
+
+One logistic regression per label `theme/polarity` (22 labels) over the hashed features of
+`models.features`, and one more for the unit's polarity (is it a complaint?), learnt from every labelled
+unit at once. A theme is found when either of its two labels reaches the theme's threshold; it takes the
+unit's polarity under pros, cons and advice, and the likelier of its own two labels in a free text with no
+section (there the unit model, which leans on the section, reads the words less well: 0.80 against 0.86
+polarity accuracy in cross-validation on written free texts). Both polarities when both labels clear the
+threshold by `both_margin` ("bon salaire mais pas d'augmentation" in one clause).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+
+from models.features import N_FEATURES, FeatureBatch
+from models.taxonomy import POLARITIES, THEME_IDS, Polarity
+
+LABELS = tuple(f"{theme}/{polarity}" for theme in THEME_IDS for polarity in POLARITIES)
+NEGATIVE_UNIT = "unit/negative"
+OUTPUTS = (*LABELS, NEGATIVE_UNIT)  # the columns of the weights
+SECTIONS_WITH_A_PRIOR = frozenset({"pros", "cons", "advice"})  # any other section is free text
+WEIGHTS_FILE = "weights.npz"
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass
+class ThemeModel:
+    weights: numpy.ndarray  # (N_FEATURES, len(OUTPUTS)) float32
+    bias: numpy.ndarray  # (len(OUTPUTS),) float32
+    idf: numpy.ndarray  # (N_FEATURES,) float32, used by the featurizer
+    thresholds: dict[str, float]  # per theme
+    both_margin: float = 0.2
+
+    def probabilities(self, batch: FeatureBatch) -> numpy.ndarray:
+        """(units, outputs) probabilities: the sparse product of the batch with the weights, in bulk."""
+        if len(batch.indptr) == 1:
+            return numpy.zeros((0, len(OUTPUTS)), dtype=numpy.float32)
+        contributions = self.weights[batch.indices] * batch.weights[:, None]
+        logits = numpy.add.reduceat(contributions, batch.indptr[:-1], axis=0) + self.bias  # units are never empty
+        return 1.0 / (1.0 + numpy.exp(-logits))
+
+    def labels(self, probabilities: numpy.ndarray, section: str) -> list[tuple[str, Polarity, float]]:
+        """(theme, polarity, probability) found in one unit of a section."""
+        found: list[tuple[str, Polarity, float]] = []
+        unit_polarity: Polarity | None = None
+        if section in SECTIONS_WITH_A_PRIOR:
+            unit_polarity = "negative" if float(probabilities[-1]) >= 0.5 else "positive"
+        scores = probabilities.tolist()
+        for k, theme in enumerate(THEME_IDS):
+            positive, negative = scores[2 * k], scores[2 * k + 1]
+            threshold = self.thresholds[theme]
+            if positive < threshold and negative < threshold:
+                continue
+            if min(positive, negative) >= threshold + self.both_margin:
+                found += [(theme, "positive", positive), (theme, "negative", negative)]
+            else:
+                polarity = unit_polarity or ("negative" if negative > positive else "positive")
+                found.append((theme, polarity, max(positive, negative)))
+        return found
+
+    def to_disk(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        numpy.savez_compressed(
+            path / WEIGHTS_FILE, weights=self.weights.astype(numpy.float16), bias=self.bias, idf=self.idf
+        )
+        settings = {"outputs": OUTPUTS, "thresholds": self.thresholds, "both_margin": self.both_margin}
+        (path / SETTINGS_FILE).write_text(json.dumps(settings, indent=1), encoding="utf-8")
+
+    @classmethod
+    def from_disk(cls, path: Path) -> ThemeModel:
+        settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
+        if tuple(settings["outputs"]) != OUTPUTS:
+            raise ValueError(f"{path}: the model was trained for other labels than this taxonomy's")
+        with numpy.load(path / WEIGHTS_FILE) as arrays:
+            weights = arrays["weights"].astype(numpy.float32)
+            if weights.shape != (N_FEATURES, len(OUTPUTS)):
+                raise ValueError(f"{path}: weights of shape {weights.shape}, expected {(N_FEATURES, len(OUTPUTS))}")
+            return cls(weights, arrays["bias"], arrays["idf"], settings["thresholds"], settings["both_margin"])
