@@ -44,8 +44,8 @@ def tagger_speed(settings: Settings) -> Figures:
     theirs = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
-        (f"tagger ({tagger.version}) words/s", words / ours, f"{len(items)} texts, {words} words, {mentions} mentions"),
-        (f"rules alone ({rules.version}) words/s", words / rules_time, f"the fallback; {rules_mentions} mentions"),
+        ("tagger words/s", words / ours, f"{tagger.version}: {len(items)} texts, {words} words, {mentions} mentions"),
+        ("rules alone words/s", words / rules_time, f"{rules.version}, the fallback: {rules_mentions} mentions"),
         ("fr_core_news_sm words/s", words / theirs, "full pipeline, same texts, one process"),
         ("speed ratio", theirs / ours, "goal >= 10x"),
         ("peak memory MB", peak_mb, "this benchmark process, both pipelines loaded"),
