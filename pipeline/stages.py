@@ -32,6 +32,7 @@ from spiders.parsers.schema_org import source_for as host_source
 from spiders.pipelines import intact_output
 from spiders.record import ReviewRecord
 from spiders.run import spider_source
+from spiders.runlock import run_lock
 
 CrawlMode = Literal["full", "nightly"]
 
@@ -186,11 +187,11 @@ def read_reviews(path: Path) -> Iterator[ReviewRecord]:
 def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None) -> TagSummary:
     """Tag every section of every review; resumes after the last review already in `tagged_path`."""
     tagger = tagger or Tagger()
-    done = _tagged_ids_after_crash(tagged_path)
-    progress = Progress("tag", "reviews", total=_count_lines(reviews_path))
-    progress.update(len(done))
-    reviews = mentions = other = 0
-    with tagged_path.open("a", encoding="utf-8") as out:
+    with run_lock(tagged_path.parent), tagged_path.open("a", encoding="utf-8") as out:
+        done = _tagged_ids_after_crash(tagged_path)
+        progress = Progress("tag", "reviews", total=_count_lines(reviews_path))
+        progress.update(len(done))
+        reviews = mentions = other = 0
         for review in read_reviews(reviews_path):
             if review.review_id in done:
                 continue

@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 
 from spiders.extensions import required_path
 from spiders.record import ReviewRecord, dumps, problems
+from spiders.runlock import RunLock
 
 
 def problem_code(problem: str) -> str:
@@ -105,9 +106,10 @@ class WriteJsonLines(_CrawlerAware):
         super().__init__(crawler)
         self.path = required_path(crawler, "REVINT_OUTPUT")
         self.file: IO[str] | None = None
+        self.lock = RunLock(self.path.parent)  # held while the crawl writes the run's files
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock.acquire()
         self.path.touch()
         with self.path.open("r+b") as data:
             data.truncate(intact_output(self.path)[1])  # a line torn by a killed crawl is cut off
@@ -116,6 +118,7 @@ class WriteJsonLines(_CrawlerAware):
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.file:
             self.file.close()
+        self.lock.release()
 
     def process_item(self, item: ReviewRecord, spider: Spider | None = None) -> ReviewRecord:
         assert self.file is not None

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -28,6 +29,7 @@ from pipeline.warehouse.export import export_parquet, record_export
 from pipeline.warehouse.load import TaggedReview, apply_directory, load_batch
 from pipeline.warehouse.search import rebuild_index, search
 from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
+from spiders.runlock import run_lock
 from tests.conftest import SampleRun
 from tests.fixture_site import company
 from tests.fixture_site import review as sample_review
@@ -209,6 +211,25 @@ def test_forget_keeps_torn_run_file_lines_and_goes_on(tmp_path: Path) -> None:
     forget_in_run_files(tmp_path / "runs", {"test:0"}, report)
     assert report.run_lines_removed == 1
     assert (run / "tagged.jsonl").read_text(encoding="utf-8") == whole[1] + whole[0][:40]
+
+
+def test_forget_waits_for_the_run_writer_and_keeps_what_it_appended(tmp_path: Path) -> None:
+    run = tmp_path / "runs" / "r1"
+    run.mkdir(parents=True)
+    lines = [t.to_json_line() + "\n" for t in batch(0, 3)]
+    (run / "tagged.jsonl").write_text(lines[0] + lines[1], encoding="utf-8")
+    report = ErasureReport()
+    forgetting = threading.Thread(target=forget_in_run_files, args=(tmp_path / "runs", {"test:0"}, report))
+    with run_lock(run):  # a tag stage (or a crawl) writing this run
+        forgetting.start()
+        time.sleep(0.3)
+        assert forgetting.is_alive()  # forget waits for the writer...
+        with (run / "tagged.jsonl").open("a", encoding="utf-8") as out:
+            out.write(lines[2])
+    forgetting.join(timeout=10)
+    # ...then rewrites the file with the line appended meanwhile
+    assert (run / "tagged.jsonl").read_text(encoding="utf-8") == lines[1] + lines[2]
+    assert report.run_lines_removed == 1
 
 
 def test_a_forgotten_review_crawled_again_is_removed_from_the_new_run_files(

@@ -4,8 +4,10 @@ archive), for good."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,7 @@ from pipeline.warehouse.search import rebuild_index
 from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
 from spiders.parsers.registry import parsers_for
 from spiders.pipelines import review_id_of
+from spiders.runlock import run_lock
 
 RUN_FILES = ("reviews.jsonl", "tagged.jsonl")
 
@@ -58,22 +61,34 @@ def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str], r
 def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureReport) -> None:
     """Rewrite every crawl run's JSON Lines files without the forgotten reviews.
 
-    A line that does not decode (torn by a crash) is kept as it is: it is not a whole review, and the stages
-    that read the file cut it off themselves.
+    A file is rewritten under its run's lock (a crawl or tag stage writing the run holds it), so no line
+    appended meanwhile is lost. A line that does not decode (torn by a crash) is kept as it is: it is not a
+    whole review, and the stages that read the file cut it off themselves.
     """
     for path in sorted(p for name in RUN_FILES for p in runs_dir.glob(f"*/{name}")):
-        kept, removed = [], 0
-        with path.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                if review_id_of(line) in review_ids:
-                    removed += 1
-                else:
-                    kept.append(line)
-        if removed:
+        if not _lines_without(path, review_ids)[1]:
+            continue  # read without the lock: most runs hold none of the reviews
+        with run_lock(path.parent, on_wait=partial(_say_waiting, path.parent)):
+            kept, removed = _lines_without(path, review_ids)
             temporary = path.with_suffix(".forget")
             temporary.write_text("".join(kept), encoding="utf-8")
             temporary.replace(path)
-            report.run_lines_removed += removed
+        report.run_lines_removed += removed
+
+
+def _lines_without(path: Path, review_ids: set[str]) -> tuple[list[str], int]:
+    kept, removed = [], 0
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if review_id_of(line) in review_ids:
+                removed += 1
+            else:
+                kept.append(line)
+    return kept, removed
+
+
+def _say_waiting(run_dir: Path) -> None:
+    print(f"forget: waiting for {run_dir.name}: a crawl or tag stage is writing it", file=sys.stderr, flush=True)
 
 
 def _shows(page: ArchivedPage, review_ids: set[str]) -> bool:
@@ -92,16 +107,17 @@ def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureRepo
     them from this run's archive. Erasure wins over the archive's completeness.
     """
     for path in sorted(runs_dir.glob("*/archive/*.jsonl.gz")):
-        pages = list(read_archive(path))
-        kept = [page for page in pages if not _shows(page, review_ids)]
-        if len(kept) == len(pages):
+        if not any(_shows(page, review_ids) for page in read_archive(path)):
             continue
-        temporary = path.with_name(path.name + ".forget")
-        writer = ArchiveWriter(temporary)
-        for page in kept:
-            writer.write(page)
-        writer.close()
-        temporary.replace(path)
+        with run_lock(path.parent.parent, on_wait=partial(_say_waiting, path.parent.parent)):
+            pages = list(read_archive(path))
+            kept = [page for page in pages if not _shows(page, review_ids)]
+            temporary = path.with_name(path.name + ".forget")
+            writer = ArchiveWriter(temporary)
+            for page in kept:
+                writer.write(page)
+            writer.close()
+            temporary.replace(path)
         report.archived_pages_removed += len(pages) - len(kept)
 
 
