@@ -31,13 +31,17 @@ def _is_complaint(example: Example) -> bool:
 
 
 def _regression(
-    matrix: csr_matrix, target: numpy.ndarray, settings: Mapping[str, Any], class_weight: str | None
+    matrix: csr_matrix,
+    target: numpy.ndarray,
+    settings: Mapping[str, Any],
+    class_weight: str | None,
+    sample_weight: numpy.ndarray | None = None,
 ) -> tuple[numpy.ndarray, float]:
     if target.min() == target.max():  # a label never (or always) seen: a constant, not a regression
         return numpy.zeros(matrix.shape[1], dtype=numpy.float32), 10.0 if target[0] else -10.0
     regression = LogisticRegression(
         C=settings["C"], class_weight=class_weight, max_iter=settings["max_iter"], random_state=settings["seed"]
-    ).fit(matrix, target)
+    ).fit(matrix, target, sample_weight=sample_weight)
     return regression.coef_[0], float(regression.intercept_[0])
 
 
@@ -48,13 +52,20 @@ def fit(train: Sequence[Example], settings: Mapping[str, Any]) -> ThemeModel:
     weights = numpy.zeros((N_FEATURES, len(OUTPUTS)), dtype=numpy.float32)
     bias = numpy.zeros(len(OUTPUTS), dtype=numpy.float32)
     labelled = [i for i, e in enumerate(train) if e.labels]
+    real_weight = float(settings["real_weight"])
+    unit_weights = numpy.array([1.0 if e.origin.startswith("written") else real_weight for e in train])
     tasks = [
-        (matrix, numpy.array([name in e.labels for e in train], dtype=numpy.int8), settings["class_weight"])
+        (
+            matrix,
+            numpy.array([name in e.labels for e in train], dtype=numpy.int8),
+            settings["class_weight"],
+            unit_weights,
+        )
         for name in LABELS
     ]
     complaints = numpy.array([_is_complaint(train[i]) for i in labelled], dtype=numpy.int8)
-    tasks.append((matrix[labelled], complaints, None))
-    fitted = Parallel(n_jobs=-1)(delayed(_regression)(m, t, settings, w) for m, t, w in tasks)
+    tasks.append((matrix[labelled], complaints, None, unit_weights[labelled]))
+    fitted = Parallel(n_jobs=-1)(delayed(_regression)(m, t, settings, w, u) for m, t, w, u in tasks)
     for k, (coefficients, intercept) in enumerate(fitted):
         weights[:, k], bias[k] = coefficients, intercept
     return ThemeModel(weights, bias, idf, dict.fromkeys(THEME_IDS, 0.5), settings["both_margin"])
