@@ -12,6 +12,7 @@ import io
 import json
 import lzma
 import tarfile
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -242,14 +243,30 @@ class ImportSummary:
         return [*lines, f"run     {self.run_dir}   warehouse {self.db_path}"]
 
 
-def load_parsed(settings: Settings, label: str, records: Iterable[ReviewRecord], report: ParseReport) -> ImportSummary:
-    """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load."""
+def load_parsed(
+    settings: Settings, label: str, source: str, records: Iterable[ReviewRecord], report: ParseReport
+) -> ImportSummary:
+    """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load.
+    The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was."""
     run_dir = stages.new_run_dir(settings, label)
-    written, dropped = write_valid(records, run_dir / "reviews.jsonl")
+    started_at, started = datetime.now(UTC), time.monotonic()
+    written, dropped = write_valid(records, run_dir / "reviews.jsonl")  # records parse lazily: this is the parse
     tag = loaded = None
     if written:
         tag = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
-        loaded = stages.load(settings, run_dir / "tagged.jsonl")
+        run = stages.CrawlSummary(
+            run_id=run_dir.name,
+            source=source,
+            output=run_dir / "reviews.jsonl",
+            pages=report.documents,
+            reviews_written=written,
+            reviews_dropped=len(dropped),
+            malformed=len(report.errors) + len(report.failed),
+            canary_alerts=0,
+            seconds=time.monotonic() - started - tag.seconds,
+            stats={"revint/run": label, "revint/duplicates": report.duplicates, "revint/skipped": len(report.skipped)},
+        )
+        loaded = stages.load(settings, run_dir / "tagged.jsonl", run, started_at, tag.seconds)
     return ImportSummary(run_dir, settings.db_path, report, written, dropped, tag, loaded)
 
 
@@ -259,7 +276,7 @@ def import_paths(
     """Saved pages and exports of one source, loaded as a run of their own (`revint import`)."""
     report = ParseReport()
     records = parse_documents(documents(paths, source, report, url), report, company)
-    return load_parsed(settings, f"import-{source}", records, report)
+    return load_parsed(settings, f"import-{source}", source, records, report)
 
 
 def reparse_run(settings: Settings, run_dir: Path) -> ImportSummary:
@@ -268,4 +285,9 @@ def reparse_run(settings: Settings, run_dir: Path) -> ImportSummary:
         raise FileNotFoundError(f"{run_dir / 'archive'}: this run kept no raw archive")
     report = ParseReport()
     records = parse_documents(archived_documents(run_dir, report), report)
-    return load_parsed(settings, "reparse", records, report)
+    return load_parsed(settings, "reparse", _run_source(run_dir), records, report)
+
+
+def _run_source(run_dir: Path) -> str:
+    """The spider(s) whose archived pages a reparse reads: what `crawl_runs.source` says for a crawl."""
+    return ",".join(sorted({page.spider for page in read_archive(run_dir / "archive")}))

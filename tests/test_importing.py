@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.importing import (
@@ -200,6 +201,15 @@ def test_an_import_is_loaded_as_a_run_and_again_changes_nothing(settings: Settin
     again = import_paths(settings, "glassdoor", pages)
     assert again.load is not None and (again.load.reviews_new, again.load.reviews_updated) == (0, 0)
     assert again.run_dir != first.run_dir
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        runs = con.execute(
+            "SELECT run_id, source, pages, reviews_written, reviews_new, stats->>'revint/run' "
+            "FROM crawl_runs ORDER BY started_at"
+        ).fetchall()
+    assert runs == [
+        (first.run_dir.name, "glassdoor", 2, 3, 3, "import-glassdoor"),
+        (again.run_dir.name, "glassdoor", 2, 3, 0, "import-glassdoor"),
+    ]
 
 
 def test_nothing_valid_loads_nothing(settings: Settings) -> None:

@@ -292,4 +292,8 @@ def test_reparse_rebuilds_a_run_from_its_archive(tmp_path: Path) -> None:
     ids = {record.review_id for record in read_reviews(rebuilt / "reviews.jsonl")}
     assert {review_id.split(":")[0] for review_id in ids} == {"glassdoor", "kununu"}
     assert {i for i in ids if i.startswith("glassdoor:")} == {f"glassdoor:{n}" for n in (9001, 9002, 9003, 9101)}
+    with duckdb.connect(str(db), read_only=True) as con:  # recorded as a run of its own, like a crawl
+        assert con.execute("SELECT run_id, source, reviews_new FROM crawl_runs").fetchall() == [
+            (rebuilt.name, "glassdoor,kununu", 5)
+        ]
     assert revint("reparse", str(tmp_path / "runs" / "no-such-run"), "--db", str(db)).returncode == 2
