@@ -136,16 +136,16 @@ def _findings(
         insight_sql("company_themes"),
         {"company_id": company_id, "polarity": polarity, "min_reviews": 2, "top": top},
     ).fetchall()
+    candidates_of: dict[str, list[Quote]] = {theme: [] for theme, *_ in rows}
+    for theme, *quote in con.execute(
+        insight_sql("theme_quotes"),
+        {"company_id": company_id, "themes": list(candidates_of), "polarity": polarity, "quotes": 4 * quotes},
+    ).fetchall():
+        candidates_of[theme].append(Quote(*quote))
     quoted: set[str] = set()
     findings = []
     for theme, reviews, raising, share, baseline, _smoothed in rows:
-        candidates = [
-            Quote(*row)
-            for row in con.execute(
-                insight_sql("theme_quotes"),
-                {"company_id": company_id, "theme": theme, "polarity": polarity, "quotes": 4 * quotes},
-            ).fetchall()
-        ]
+        candidates = candidates_of[theme]
         chosen = ([q for q in candidates if q.review_id not in quoted] or candidates)[:quotes]
         quoted.update(q.review_id for q in chosen)
         evidence = [q.text for q in candidates]
