@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -118,6 +120,19 @@ def test_the_committed_model_loads_with_spacy_and_stays_small() -> None:
     assert size <= 30 * 2**20
     metrics = json.loads((MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
     assert set(metrics["dev"]["per_theme"]) == {label.split("/")[0] for label in LABELS}
+
+
+def test_a_bare_spacy_load_finds_the_components_and_tags() -> None:
+    """In a fresh interpreter that imports nothing of revint: spaCy finds the factories by entry point."""
+    script = (
+        "import spacy, sys\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "doc = nlp.make_doc('Salaire trop bas. Super ambiance.')\n"
+        "doc._.section = 'cons'\n"
+        "print(sorted({m.theme for m in nlp(doc)._.mentions}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(MODEL_DIR)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['compensation', 'culture']"
 
 
 def test_a_label_never_seen_in_training_is_never_predicted() -> None:
