@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from collections import Counter
@@ -22,7 +23,7 @@ from spiders.archive import ArchivedPage, ArchiveWriter
 from spiders.base import ReviewSpider
 from spiders.parsers import glassdoor, indeed, kununu, sample_site
 from spiders.parsers.registry import SOURCES, parsers_for
-from spiders.parsers.sitemap import sitemap_locations
+from spiders.parsers.sitemap import MAX_SITEMAP_BYTES, sitemap_locations
 from spiders.record import ReviewRecord
 from tests.conftest import temporary_settings
 from tests.sites import FETCHED_AT, FIXTURES, corpus_file, serve_routes
@@ -96,15 +97,18 @@ SITES = {
 
 
 def _sitemaps(base_url: str) -> dict[str, tuple[bytes, str]]:
-    """A sitemap index holding this site's review sitemap and another site's, written for these tests."""
-    index = f"<sitemap><loc>{base_url}/sitemap-avis.xml</loc></sitemap>"
+    """A sitemap index holding this site's review sitemap (gzipped) and another site's, written for these tests."""
+    index = f"<sitemap><loc>{base_url}/sitemap-avis.xml.gz</loc></sitemap>"
     index += "<sitemap><loc>https://www.avis-boulot.example/sitemap.xml</loc></sitemap>"
     lists = ("/entreprise/verrerie-dumas/avis", "/companies/harbour-lane-logistics/reviews", "/avis/cremerie-segurane")
     urls = "".join(f"<url><loc>{base_url}{path}</loc><lastmod>2025-03-01</lastmod></url>" for path in lists)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
     return {
         "/sitemap.xml": (f"{head}<sitemapindex {SITEMAP_NS}>{index}</sitemapindex>".encode(), "application/xml"),
-        "/sitemap-avis.xml": (f"{head}<urlset {SITEMAP_NS}>{urls}</urlset>".encode(), "application/xml"),
+        "/sitemap-avis.xml.gz": (
+            gzip.compress(f"{head}<urlset {SITEMAP_NS}>{urls}</urlset>".encode()),
+            "application/gzip",
+        ),
     }
 
 
@@ -200,6 +204,14 @@ def test_glassdoor_answers_in_json_go_to_the_graphql_parser() -> None:
 )
 def test_sitemap_locations(body: str, expected: int) -> None:
     assert len(sitemap_locations(body.encode())) == expected
+    assert len(sitemap_locations(gzip.compress(body.encode()))) == expected  # sitemap.xml.gz
+
+
+def test_a_corrupt_or_oversized_gzipped_sitemap_gives_no_urls() -> None:
+    sitemap = gzip.compress(f"<urlset {SITEMAP_NS}><url><loc>https://a.example/r1</loc></url></urlset>".encode())
+    assert sitemap_locations(sitemap[:-12]) == []  # cut short
+    huge = f"<urlset {SITEMAP_NS}>".encode() + b" " * (MAX_SITEMAP_BYTES + 1)
+    assert sitemap_locations(gzip.compress(huge)) == []
 
 
 # --- the command line -----------------------------------------------------------------------------------------
