@@ -2,8 +2,9 @@
 
 `revint_theme_classifier_v1` runs after `revint_units_v1`. For every unit it asks the rules what they see
 (hints), turns the unit into hashed features (`models.features.UnitEncoder`) and scores them with the
-trained weights (`models.theme_model`), batch by batch; it sets `doc._.mentions` like the rules component does. One
-packaged pipeline serves French and English: the doc's language (`doc._.lang`) picks the rules' lexicon.
+trained weights (`models.theme_model`), batch by batch; it sets `doc._.mentions` like the rules component
+does. One packaged pipeline serves French and English: the doc's language (`doc._.lang`) picks the rules'
+lexicon.
 `package()` builds it; `spacy.load("models/revint_themes")` loads it.
 """
 

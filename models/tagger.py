@@ -12,7 +12,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-import models.classifier
+import models.classifier  # registers the trained component
 import models.components  # noqa: F401  (registers the rule components)
 from models.components import Mention
 from models.lang import detect_language

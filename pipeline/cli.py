@@ -118,11 +118,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.importing import reparse_run
 
-    try:
-        summary = reparse_run(settings, args.run_dir)
-    except FileNotFoundError as error:
-        print(f"revint reparse: {error}", file=sys.stderr)
-        return 2
+    summary = reparse_run(settings, args.run_dir)  # main() reports a run folder without an archive
     _report_problems("reparse", summary.report, summary.dropped)
     print("\n".join(summary.lines()))
     return 0 if summary.written else 1

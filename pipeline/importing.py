@@ -251,6 +251,7 @@ def load_parsed(
     run_dir = stages.new_run_dir(settings, label)
     started_at, started = datetime.now(UTC), time.monotonic()
     written, dropped = write_valid(records, run_dir / "reviews.jsonl")  # records parse lazily: this is the parse
+    parse_seconds = time.monotonic() - started
     tag = loaded = None
     if written:
         tag = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
@@ -263,7 +264,7 @@ def load_parsed(
             reviews_dropped=len(dropped),
             malformed=len(report.errors) + len(report.failed),
             canary_alerts=0,
-            seconds=time.monotonic() - started - tag.seconds,
+            seconds=parse_seconds,
             stats={"revint/run": label, "revint/duplicates": report.duplicates, "revint/skipped": len(report.skipped)},
         )
         loaded = stages.load(settings, run_dir / "tagged.jsonl", run, started_at, tag.seconds)

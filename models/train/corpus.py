@@ -43,7 +43,11 @@ class Example:
     section: str
     text: str
     labels: frozenset[str]
-    origin: str
+    origin: str  # the annotation file's name: glassdoor_batch* (real reviews) or written_* (written for revint)
+
+    @property
+    def written(self) -> bool:
+        return self.origin.startswith("written")
 
 
 def unit_hash(text: str) -> str:
@@ -111,18 +115,17 @@ def is_dev(example: Example) -> bool:
 
 
 def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
-    """(train, dev). Dev holds real reviews only (15 % of them, by review): it chooses the thresholds and
-    measures the model on what it is for. A written text that repeats an earlier one is dropped."""
+    """(train, dev). Dev holds real reviews only (15 % of them, by review): it measures the model on what it
+    is for. A written text that repeats an earlier one is dropped."""
     seen: set[tuple[str, str]] = set()
     train: list[Example] = []
     dev: list[Example] = []
     for example in examples:
         key = (example.section, " ".join(example.text.lower().split()))
-        written = example.origin.startswith("written")
-        if written and key in seen:
+        if example.written and key in seen:
             continue
         seen.add(key)
-        (train if written or not is_dev(example) else dev).append(example)
+        (train if example.written or not is_dev(example) else dev).append(example)
     return train, dev
 
 

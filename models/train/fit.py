@@ -46,14 +46,14 @@ def _regression(
 
 
 def fit(train: Sequence[Example], settings: Mapping[str, Any]) -> ThemeModel:
-    """Weights from the training examples; every threshold 0.5 until `tune_thresholds`."""
+    """Weights from the training examples; every threshold 0.5 until `choose_thresholds`."""
     idf = inverse_document_frequency([Featurizer().keys(e.section, e.text) for e in train])
     matrix = feature_matrix(UnitEncoder(idf), train)
     weights = numpy.zeros((N_FEATURES, len(OUTPUTS)), dtype=numpy.float32)
     bias = numpy.zeros(len(OUTPUTS), dtype=numpy.float32)
     labelled = [i for i, e in enumerate(train) if e.labels]
     real_weight = float(settings["real_weight"])
-    unit_weights = numpy.array([1.0 if e.origin.startswith("written") else real_weight for e in train])
+    unit_weights = numpy.array([1.0 if e.written else real_weight for e in train])
     tasks = [
         (
             matrix,
@@ -75,7 +75,7 @@ def out_of_fold(
     train: Sequence[Example], settings: Mapping[str, Any], folds: int
 ) -> tuple[list[Example], numpy.ndarray]:
     """Probabilities for every real-review training unit from a model fitted without its fold (by review)."""
-    real = [e for e in train if not e.origin.startswith("written")]
+    real = [e for e in train if not e.written]
     examples: list[Example] = []
     parts: list[numpy.ndarray] = []
     for fold in range(folds):

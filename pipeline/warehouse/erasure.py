@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 import sys
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -68,7 +68,7 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str], report: ErasureRep
     for path in sorted(p for name in RUN_FILES for p in runs_dir.glob(f"*/{name}")):
         if not _lines_without(path, review_ids)[1]:
             continue  # read without the lock: most runs hold none of the reviews
-        with run_lock(path.parent, on_wait=partial(_say_waiting, path.parent)):
+        with _run_locked(path.parent):
             kept, removed = _lines_without(path, review_ids)
             temporary = path.with_suffix(".forget")
             temporary.write_text("".join(kept), encoding="utf-8")
@@ -87,8 +87,13 @@ def _lines_without(path: Path, review_ids: set[str]) -> tuple[list[str], int]:
     return kept, removed
 
 
-def _say_waiting(run_dir: Path) -> None:
-    print(f"forget: waiting for {run_dir.name}: a crawl or tag stage is writing it", file=sys.stderr, flush=True)
+def _run_locked(run_dir: Path) -> AbstractContextManager[None]:
+    """The run's lock, saying on stderr when a crawl or tag stage holds it and forget has to wait."""
+
+    def say_waiting() -> None:
+        print(f"forget: waiting for {run_dir.name}: a crawl or tag stage is writing it", file=sys.stderr, flush=True)
+
+    return run_lock(run_dir, on_wait=say_waiting)
 
 
 def _shows(page: ArchivedPage, review_ids: set[str]) -> bool:
@@ -109,7 +114,7 @@ def forget_in_archives(runs_dir: Path, review_ids: set[str], report: ErasureRepo
     for path in sorted(runs_dir.glob("*/archive/*.jsonl.gz")):
         if not any(_shows(page, review_ids) for page in read_archive(path)):
             continue
-        with run_lock(path.parent.parent, on_wait=partial(_say_waiting, path.parent.parent)):
+        with _run_locked(path.parent.parent):
             pages = list(read_archive(path))
             kept = [page for page in pages if not _shows(page, review_ids)]
             temporary = path.with_name(path.name + ".forget")
