@@ -27,6 +27,7 @@ _TOKENS = re.compile(r"[\w+]+|[,;:.!?()]")
 _WORDS = re.compile(r"[\w+]+")
 _CLAUSE_BREAKS = frozenset(",;:.!?()")
 NEGATION_WINDOW = 2
+OPENING_NEGATION_WORDS = 6  # "pas de télétravail", "zero avantages": short units that open with a negation
 
 if not Doc.has_extension("section"):
     Doc.set_extension("section", default="body")
@@ -193,6 +194,23 @@ class ThemeRules:
         # "pas de télétravail", "no raises": a negator that negates no cue marks a missing thing.
         score -= sum(1 for i, t in enumerate(tokens) if t.group() in self.rules.negators and i not in consumed)
         return score + SECTION_PRIOR.get(section, 0.0)
+
+    def opening_negation(self, text: str, section: str) -> Polarity | None:
+        """The polarity of a short unit that opens with a negation and reads against its section ("pas de
+        télétravail" under pros, "pas de stress" under cons); None for any other unit.
+
+        The trained model follows the section on these rare phrases; the cues read them right (out-of-fold
+        polarity accuracy 0.9721 → 0.9729 when the tagger takes this reading).
+        """
+        prior = SECTION_PRIOR.get(section, 0.0)
+        folded = fold(text)
+        words = _WORDS.findall(folded)
+        if not prior or not words or len(words) > OPENING_NEGATION_WORDS or words[0] not in self.rules.negators:
+            return None
+        score = self.polarity_score(folded, section)
+        if score == 0 or (score > 0) == (prior > 0):
+            return None
+        return "positive" if score > 0 else "negative"
 
     def hints(self, text: str, section: str) -> list[str]:
         """What the rules find in a unit, as features for the trained classifier: themes, and polarity."""

@@ -44,11 +44,14 @@ class ThemeModel:
         logits = numpy.add.reduceat(contributions, batch.indptr[:-1], axis=0) + self.bias  # units are never empty
         return 1.0 / (1.0 + numpy.exp(-logits))
 
-    def labels(self, probabilities: numpy.ndarray, section: str) -> list[tuple[str, Polarity, float]]:
-        """(theme, polarity, probability) found in one unit of a section."""
+    def labels(
+        self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None
+    ) -> list[tuple[str, Polarity, float]]:
+        """(theme, polarity, probability) found in one unit of a section; `polarity`, when given, is the
+        unit's, read elsewhere (the rules' reading of an opening negation), for every theme found."""
         found: list[tuple[str, Polarity, float]] = []
-        unit_polarity: Polarity | None = None
-        if section in SECTIONS_WITH_A_PRIOR:
+        unit_polarity: Polarity | None = polarity
+        if polarity is None and section in SECTIONS_WITH_A_PRIOR:
             unit_polarity = "negative" if float(probabilities[-1]) >= 0.5 else "positive"
         scores = probabilities.tolist()
         for k, theme in enumerate(THEME_IDS):
@@ -56,7 +59,7 @@ class ThemeModel:
             threshold = self.thresholds[theme]
             if positive < threshold and negative < threshold:
                 continue
-            if min(positive, negative) >= threshold + self.both_margin:
+            if polarity is None and min(positive, negative) >= threshold + self.both_margin:
                 found += [(theme, "positive", positive), (theme, "negative", negative)]
             else:
                 polarity = unit_polarity or ("negative" if negative > positive else "positive")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from models.components import ThemeRules
 from models.lang import detect_language
+from models.lexicon import load_rules
 from models.tagger import Tagger, TagInput, TagResult
 from models.taxonomy import THEME_IDS
 
@@ -52,13 +54,10 @@ NEGATION_AND_MEANING = [
     ("not bad pay", "cons", ("compensation", "positive")),
     ("missions inintéressantes", "pros", ("job_content", "negative")),
     ("aucun inconvénient, société très bien organisée", "cons", ("organization", "positive")),
-]
-# A short negated phrase against its section: the rules get these, the trained model follows the section
-# (listed under "Known limits" in models/README.md).
-AGAINST_THE_SECTION = [
     ("aucune reconnaissance", "pros", ("management", "negative")),
     ("pas de stress", "cons", ("workload", "positive")),
     ("no remote work, ever", "pros", ("work_life_balance", "negative")),
+    ("manque de formation", "pros", ("career", "negative")),
 ]
 
 
@@ -69,11 +68,29 @@ def test_negation_and_meaning_beat_the_section(
     assert expected in labels(tag(tagger, text, section))
 
 
-@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING + AGAINST_THE_SECTION)
+@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING)
 def test_rules_turn_negated_cues_against_the_section(
     rules: Tagger, text: str, section: str, expected: tuple[str, str]
 ) -> None:
     assert expected in labels(tag(rules, text, section))
+
+
+def test_an_opening_negation_against_the_section_gives_one_polarity(tagger: Tagger) -> None:
+    """The rules' reading replaces the model's, so the model's "both polarities" cannot survive it."""
+    assert labels(tag(tagger, "pas de télétravail", "pros")) == {("work_life_balance", "negative")}
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("pas de télétravail", "cons"),  # the section already says it
+        ("pas de télétravail", "body"),  # no section to read against
+        ("télétravail impossible", "pros"),  # does not open with a negation
+        ("pas de télétravail ni de tickets restaurant ni de prime", "pros"),  # longer than a short phrase
+    ],
+)
+def test_only_short_opening_negations_against_a_section_are_read_by_the_rules(text: str, section: str) -> None:
+    assert ThemeRules(load_rules("fr")).opening_negation(text, section) is None
 
 
 THEME_EXAMPLES = {

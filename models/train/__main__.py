@@ -31,7 +31,7 @@ from pipeline.settings import REPO_ROOT
 CONFIG = Path(__file__).parent / "config.cfg"
 PACKAGE_DIR = REPO_ROOT / "models" / "revint_themes"
 NAME = "revint_themes"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 
 def directory_megabytes(path: Path) -> float:
