@@ -12,8 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from scrapy.http import TextResponse
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.test import get_crawler
 from w3lib.encoding import html_to_unicode
 
 from pipeline.importing import reparse_run
@@ -23,8 +25,9 @@ from spiders.archive import ArchivedPage, ArchiveWriter
 from spiders.base import ReviewSpider
 from spiders.parsers import glassdoor, indeed, kununu, sample_site
 from spiders.parsers.registry import SOURCES, parsers_for
-from spiders.parsers.sitemap import MAX_SITEMAP_BYTES, sitemap_locations
+from spiders.parsers.sitemap import MAX_SITEMAP_BYTES, robots_sitemaps, sitemap_locations
 from spiders.record import ReviewRecord
+from spiders.sites.schema_org import SchemaOrgSpider
 from tests.conftest import temporary_settings
 from tests.sites import FETCHED_AT, FIXTURES, corpus_file, serve_routes
 from tests.test_cli import revint
@@ -88,7 +91,7 @@ SITES = {
             "/companies/harbour-lane-logistics/reviews?page=2": ("empty.html", HTML),
             "/avis/cremerie-segurane": ("latin1.html", "text/html"),  # the page's <meta charset> says latin-1
         },
-        ["/sitemap.xml"],  # a sitemap index → a sitemap → three review lists
+        ["/robots.txt"],  # its Sitemap: line → a sitemap index → a sitemap → three review lists
         reviews=7,
         canaries=1,
         offsite=1,  # the index also lists another site's sitemap
@@ -97,13 +100,16 @@ SITES = {
 
 
 def _sitemaps(base_url: str) -> dict[str, tuple[bytes, str]]:
-    """A sitemap index holding this site's review sitemap (gzipped) and another site's, written for these tests."""
+    """A robots.txt naming a sitemap index, which holds this site's review sitemap (gzipped) and another site's,
+    written for these tests."""
     index = f"<sitemap><loc>{base_url}/sitemap-avis.xml.gz</loc></sitemap>"
     index += "<sitemap><loc>https://www.avis-boulot.example/sitemap.xml</loc></sitemap>"
     lists = ("/entreprise/verrerie-dumas/avis", "/companies/harbour-lane-logistics/reviews", "/avis/cremerie-segurane")
     urls = "".join(f"<url><loc>{base_url}{path}</loc><lastmod>2025-03-01</lastmod></url>" for path in lists)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    robots = f"User-agent: *\nAllow: /\n\n# reviews\nSitemap: {base_url}/sitemap.xml\n"
     return {
+        "/robots.txt": (robots.encode(), "text/plain"),
         "/sitemap.xml": (f"{head}<sitemapindex {SITEMAP_NS}>{index}</sitemapindex>".encode(), "application/xml"),
         "/sitemap-avis.xml.gz": (
             gzip.compress(f"{head}<urlset {SITEMAP_NS}>{urls}</urlset>".encode()),
@@ -205,6 +211,21 @@ def test_glassdoor_answers_in_json_go_to_the_graphql_parser() -> None:
 def test_sitemap_locations(body: str, expected: int) -> None:
     assert len(sitemap_locations(body.encode())) == expected
     assert len(sitemap_locations(gzip.compress(body.encode()))) == expected  # sitemap.xml.gz
+
+
+def test_robots_txt_sitemap_lines_are_read_in_order_whatever_their_case() -> None:
+    robots = (
+        b"User-agent: *\nDisallow: /prive/\nSitemap: https://a.example/s1.xml\n  sitemap:https://a.example/s2.xml.gz\n"
+    )
+    assert robots_sitemaps(robots) == ["https://a.example/s1.xml", "https://a.example/s2.xml.gz"]
+    assert robots_sitemaps(b"User-agent: *\nAllow: /\n# Sitemap comes later\n") == []
+
+
+def test_a_robots_txt_naming_no_sitemap_sends_the_crawl_to_the_conventional_one() -> None:
+    crawler = get_crawler(SchemaOrgSpider)
+    spider = SchemaOrgSpider.from_crawler(crawler, start_urls="https://a.example/robots.txt")
+    robots = TextResponse("https://a.example/robots.txt", body=b"User-agent: *\nAllow: /\n", encoding="utf-8")
+    assert spider.company_urls(robots) == ["https://a.example/sitemap.xml"]
 
 
 def test_a_corrupt_or_oversized_gzipped_sitemap_gives_no_urls() -> None:

@@ -1,5 +1,5 @@
 """Sitemaps (sitemaps.org): the page URLs of a `<urlset>`, the sitemap URLs of a `<sitemapindex>`, plain or
-gzipped (`sitemap.xml.gz`)."""
+gzipped (`sitemap.xml.gz`), and the sitemaps a robots.txt names (`Sitemap:` lines)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from parsel import Selector
 _SITEMAP_ROOT: Final = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
 
 
+_ROBOTS_SITEMAP: Final = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 MAX_SITEMAP_BYTES: Final = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed at most
 
@@ -41,3 +42,8 @@ def sitemap_locations(body: bytes) -> list[str]:
     document.remove_namespaces()
     locations = document.xpath("/*[self::urlset or self::sitemapindex]/*/loc/text()").getall()
     return [location.strip() for location in locations if location.strip()]
+
+
+def robots_sitemaps(body: bytes) -> list[str]:
+    """The sitemap URLs of a robots.txt's `Sitemap:` lines, in order (the field name is case-insensitive)."""
+    return _ROBOTS_SITEMAP.findall(body.decode("utf-8", errors="replace"))
