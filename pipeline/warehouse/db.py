@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -131,15 +132,21 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
-def checks() -> dict[str, str]:
-    """The named key-check queries of sql/checks.sql."""
-    themes = ", ".join(f"'{theme}'" for theme in THEME_IDS)
-    text = (SQL_DIR / "checks.sql").read_text(encoding="utf-8").replace("{themes}", themes)
+@cache
+def named_queries(file_name: str) -> dict[str, str]:
+    """The statements of a file of sql/ by their `-- name:` line (each runs up to the next one)."""
+    text = (SQL_DIR / file_name).read_text(encoding="utf-8")
     named = {}
     for block in text.split("-- name: ")[1:]:
         name, _, query = block.partition("\n")
         named[name.strip()] = query.strip().rstrip(";")
     return named
+
+
+def checks() -> dict[str, str]:
+    """The named key-check queries of sql/checks.sql."""
+    themes = ", ".join(f"'{theme}'" for theme in THEME_IDS)
+    return {name: query.replace("{themes}", themes) for name, query in named_queries("checks.sql").items()}
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> None:

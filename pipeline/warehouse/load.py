@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipeline.warehouse.db import refresh_marts, run_checks
+from pipeline.warehouse.db import named_queries, refresh_marts, run_checks
 from spiders.companies import canonical_company_id
 from spiders.record import ReviewRecord
 
@@ -71,6 +71,7 @@ CHILD_TABLES = {
     "mentions": MENTION_SCHEMA,
 }
 # A change in any of these makes a reloaded review count as updated.
+SQL = named_queries("load.sql")
 CONTENT_COLUMNS = ("title", "pros", "cons", "advice", "body", "rating", "review_date")
 
 
@@ -161,27 +162,16 @@ def apply_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
         for alias in [r["name"], *filter(None, r["aliases"].split("|"))]
     ]
     con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM company_directory")
-    con.executemany("INSERT INTO company_directory VALUES (?, ?, ?, ?)", entries)
-    con.executemany(
-        "INSERT INTO company_aliases VALUES (?, ?, ?, 'directory') ON CONFLICT (alias_key) DO UPDATE SET "
-        "alias = excluded.alias, company_id = excluded.company_id, source = excluded.source",
-        aliases,
-    )
-    con.execute(  # reviews loaded under a name the directory now calls an alias move to its company
-        "UPDATE reviews SET company_id = a.company_id FROM company_aliases AS a "
-        "WHERE a.alias_key = reviews.company_id AND a.company_id <> reviews.company_id"
-    )
-    con.execute(
-        "INSERT INTO companies BY NAME SELECT d.company_id, d.name, min(r.fetched_at) AS first_seen, "
-        "max(r.fetched_at) AS last_seen FROM company_directory AS d JOIN reviews AS r USING (company_id) "
-        "WHERE d.company_id NOT IN (SELECT company_id FROM companies) GROUP BY d.company_id, d.name"
-    )
-    con.execute("DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews)")
-    con.execute(
-        "UPDATE companies SET sector = d.sector, size = d.size FROM company_directory AS d "
-        "WHERE companies.company_id = d.company_id"
-    )
+    con.execute(SQL["clear_directory"])
+    con.executemany(SQL["insert_directory_entry"], entries)
+    con.executemany(SQL["upsert_directory_alias"], aliases)
+    for step in (
+        "move_aliased_reviews",
+        "add_directory_companies",
+        "drop_companies_without_reviews",
+        "set_company_details",
+    ):
+        con.execute(SQL[step])
     con.execute("COMMIT")
     return len(rows)
 
@@ -199,58 +189,24 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     """
     for name, table in tables.items():
         con.register(f"raw_{name}", table)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE batch_reviews AS
-        SELECT r.* REPLACE (coalesce(a.company_id, r.company_id) AS company_id), r.company_id AS alias_key
-        FROM raw_reviews AS r
-        LEFT JOIN company_aliases AS a ON a.alias_key = r.company_id
-        WHERE r.review_id NOT IN (SELECT review_id FROM forgotten_reviews)
-          AND NOT EXISTS (  -- an older copy (a reparse of an old archive) never replaces a newer one
-              SELECT 1 FROM reviews AS stored WHERE stored.review_id = r.review_id AND stored.fetched_at > r.fetched_at
-          )
-        """
-    )
+    con.execute(SQL["batch_reviews"])
     changed = " OR ".join(f"r.{c} IS DISTINCT FROM b.{c}" for c in CONTENT_COLUMNS)
     seconds: dict[str, float] = {}
     try:
         con.execute("BEGIN TRANSACTION")
-        kept = _scalar(con, "SELECT count(*) FROM batch_reviews")
-        new = _scalar(con, "SELECT count(*) FROM batch_reviews WHERE review_id NOT IN (SELECT review_id FROM reviews)")
-        updated = _scalar(con, f"SELECT count(*) FROM batch_reviews b JOIN reviews r USING (review_id) WHERE {changed}")
-        con.execute(
-            """
-            INSERT INTO companies BY NAME
-            SELECT b.company_id, arg_max(b.company_name, b.fetched_at) AS name,
-                   min(b.fetched_at) AS first_seen, max(b.fetched_at) AS last_seen,
-                   any_value(d.sector) AS sector, any_value(d.size) AS size
-            FROM batch_reviews AS b
-            LEFT JOIN company_directory AS d USING (company_id)
-            GROUP BY b.company_id
-            ON CONFLICT (company_id) DO UPDATE SET
-                name = excluded.name,
-                first_seen = least(companies.first_seen, excluded.first_seen),
-                last_seen = greatest(companies.last_seen, excluded.last_seen)
-            """
-        )
-        con.execute(
-            """
-            INSERT INTO company_aliases
-            SELECT DISTINCT ON (alias_key) alias_key, company_name, company_id, source FROM batch_reviews
-            ON CONFLICT (alias_key) DO NOTHING
-            """
-        )
-        con.execute(
-            "INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), ? AS loaded_at FROM batch_reviews",
-            [datetime.now(UTC)],
-        )
-        skipped = (
+        kept = _scalar(con, SQL["batch_kept"])
+        new = _scalar(con, SQL["batch_new"])
+        updated = _scalar(con, SQL["batch_updated"].replace("{changed}", changed))
+        con.execute(SQL["upsert_companies"])
+        con.execute(SQL["add_aliases"])
+        con.execute(SQL["upsert_reviews"], {"loaded_at": datetime.now(UTC)})
+        only_kept = (
             "" if kept == tables["reviews"].num_rows else "WHERE review_id IN (SELECT review_id FROM batch_reviews)"
         )
         for name in CHILD_TABLES:
-            con.execute(f"DELETE FROM {name} WHERE review_id IN (SELECT review_id FROM batch_reviews)")
+            con.execute(SQL["delete_child_rows"].replace("{table}", name))
             started = time.perf_counter()
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM raw_{name} {skipped}")
+            con.execute(SQL["insert_child_rows"].replace("{table}", name).replace("{kept}", only_kept))
             seconds[f"insert {name}"] = time.perf_counter() - started
         for step, run in (("checks", run_checks), ("marts", refresh_marts), ("commit", _commit)):
             started = time.perf_counter()

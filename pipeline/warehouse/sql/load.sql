@@ -1,0 +1,79 @@
+-- The load's statements (pipeline/warehouse/load.py), by name. `raw_<table>` are the Arrow tables of a batch;
+-- `batch_reviews` is the batch's reviews as they will be stored. {placeholders} are filled by load.py.
+
+-- name: batch_reviews
+-- The batch's reviews under their directory company, minus taken-down reviews and older copies.
+CREATE OR REPLACE TEMP TABLE batch_reviews AS
+SELECT r.* REPLACE (coalesce(a.company_id, r.company_id) AS company_id), r.company_id AS alias_key
+FROM raw_reviews AS r
+LEFT JOIN company_aliases AS a ON a.alias_key = r.company_id
+WHERE r.review_id NOT IN (SELECT review_id FROM forgotten_reviews)
+  AND NOT EXISTS (  -- an older copy (a reparse of an old archive) never replaces a newer one
+      SELECT 1 FROM reviews AS stored WHERE stored.review_id = r.review_id AND stored.fetched_at > r.fetched_at
+  );
+
+-- name: batch_kept
+SELECT count(*) FROM batch_reviews;
+
+-- name: batch_new
+SELECT count(*) FROM batch_reviews WHERE review_id NOT IN (SELECT review_id FROM reviews);
+
+-- name: batch_updated
+SELECT count(*) FROM batch_reviews AS b JOIN reviews AS r USING (review_id) WHERE {changed};
+
+-- name: upsert_companies
+INSERT INTO companies BY NAME
+SELECT b.company_id, arg_max(b.company_name, b.fetched_at) AS name,
+       min(b.fetched_at) AS first_seen, max(b.fetched_at) AS last_seen,
+       any_value(d.sector) AS sector, any_value(d.size) AS size
+FROM batch_reviews AS b
+LEFT JOIN company_directory AS d USING (company_id)
+GROUP BY b.company_id
+ON CONFLICT (company_id) DO UPDATE SET
+    name = excluded.name,
+    first_seen = least(companies.first_seen, excluded.first_seen),
+    last_seen = greatest(companies.last_seen, excluded.last_seen);
+
+-- name: add_aliases
+INSERT INTO company_aliases
+SELECT DISTINCT ON (alias_key) alias_key, company_name, company_id, source FROM batch_reviews
+ON CONFLICT (alias_key) DO NOTHING;
+
+-- name: upsert_reviews
+INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), $loaded_at AS loaded_at FROM batch_reviews;
+
+-- name: delete_child_rows
+DELETE FROM {table} WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: insert_child_rows
+-- The filter is empty when the whole batch is kept, else it keeps the rows of the kept reviews only.
+INSERT INTO {table} BY NAME SELECT * FROM raw_{table} {kept};
+
+-- name: clear_directory
+DELETE FROM company_directory;
+
+-- name: insert_directory_entry
+INSERT INTO company_directory VALUES (?, ?, ?, ?);
+
+-- name: upsert_directory_alias
+INSERT INTO company_aliases VALUES (?, ?, ?, 'directory')
+ON CONFLICT (alias_key) DO UPDATE SET alias = excluded.alias, company_id = excluded.company_id, source = excluded.source;
+
+-- name: move_aliased_reviews
+-- Reviews loaded under a name the directory now calls an alias move to its company.
+UPDATE reviews SET company_id = a.company_id FROM company_aliases AS a
+WHERE a.alias_key = reviews.company_id AND a.company_id <> reviews.company_id;
+
+-- name: add_directory_companies
+INSERT INTO companies BY NAME
+SELECT d.company_id, d.name, min(r.fetched_at) AS first_seen, max(r.fetched_at) AS last_seen
+FROM company_directory AS d JOIN reviews AS r USING (company_id)
+WHERE d.company_id NOT IN (SELECT company_id FROM companies)
+GROUP BY d.company_id, d.name;
+
+-- name: drop_companies_without_reviews
+DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews);
+
+-- name: set_company_details
+UPDATE companies SET sector = d.sector, size = d.size FROM company_directory AS d
+WHERE companies.company_id = d.company_id;
