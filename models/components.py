@@ -16,7 +16,7 @@ from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.lexicon import KEY_LENGTH, LANGUAGES, LanguageRules, load_rules
+from models.lexicon import LANGUAGES, LanguageRules, load_rules
 from models.taxonomy import Polarity
 from models.text import fold
 
@@ -140,11 +140,10 @@ class ThemeRules:
 
     def themes(self, folded: str) -> set[str]:
         """Themes named in a unit; weak terms count only where no other theme is named."""
-        index = self.rules.index
-        candidates: set[tuple[str, str]] = set()
-        for word in _WORDS.findall(folded):  # only patterns with a term keyed by one of the unit's words can match
-            candidates.update(index.get(word[:KEY_LENGTH], ()))
-            candidates.update(index.get(word, ()))
+        strong, weak = self.rules.found.themes(folded), self.rules.found_weak.themes(folded)
+        if len(strong | weak) < 2:  # one theme at most: no other theme's longer match can hide it
+            return strong or weak
+        candidates = {("themes", theme) for theme in strong} | {("weak_themes", theme) for theme in weak}
         lexicons = {"themes": self.rules.themes, "weak_themes": self.rules.weak_themes}
         matches = [
             (m.start(), m.end(), theme, "strong" if group == "themes" else "weak")
@@ -159,6 +158,10 @@ class ThemeRules:
             if not inside_longer:
                 kept[strength].add(theme)
         return kept["strong"] or kept["weak"]
+
+    def related_themes(self, folded: str) -> set[str]:
+        """Themes whose related vocabulary (rules/related.toml) the unit uses."""
+        return self.rules.related.themes(folded)
 
     def polarity_score(self, folded: str, section: str) -> float:
         """Cue votes (a negator flips the next cue), missing things count against, then the section prior."""
@@ -213,14 +216,16 @@ class ThemeRules:
         return "positive" if score > 0 else "negative"
 
     def hints(self, text: str, section: str) -> list[str]:
-        """What the rules find in a unit, as features for the trained classifier: themes, and polarity."""
+        """What the rules find in a unit, as features for the trained classifier: themes, polarity, and the
+        themes its related vocabulary points to."""
         folded = fold(text)
+        related = [f"rel={theme}" for theme in sorted(self.related_themes(folded))]
         themes = sorted(self.themes(folded))
         if not themes:
-            return ["none"]
+            return ["none", *related]
         score = self.polarity_score(folded, section)
         polarity = "positive" if score > 0 else "negative" if score < 0 else "neutral"
-        return [*themes, *(f"{theme}/{polarity}" for theme in themes), f"polarity={polarity}"]
+        return [*themes, *(f"{theme}/{polarity}" for theme in themes), f"polarity={polarity}", *related]
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = []

@@ -1,16 +1,18 @@
-"""The rule lexicon (models/rules/lexicon.toml), compiled to one regular expression per theme and cue list."""
+"""The rule lexicon (models/rules/lexicon.toml) and the related vocabulary (models/rules/related.toml),
+compiled to one regular expression per theme and cue list."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from models.taxonomy import THEME_IDS
 
 LEXICON_PATH = Path(__file__).parent / "rules" / "lexicon.toml"
+RELATED_PATH = Path(__file__).parent / "rules" / "related.toml"
 LANGUAGES = ("fr", "en")
 
 
@@ -26,28 +28,71 @@ def compile_terms(terms: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w+])(?:" + "|".join(alternatives) + r")(?![\w+])")
 
 
-KEY_LENGTH = 3
+_PIECES = re.compile(r"[\w+]+|[^\w+\s\-']")  # words, and the characters a term cannot run across
 
 
-def first_word_key(term: str) -> str:
-    """What a unit must hold for the term to match there: a word starting with the first three letters of the
-    term's first word, or that whole word when it has fewer (a wildcard never falls among them)."""
-    word = term.split()[0]
-    if re.fullmatch(r"[\w+]{1,2}", word):
-        return word
-    if re.match(rf"[\w+]{{{KEY_LENGTH}}}", word):
-        return word[:KEY_LENGTH]
-    raise ValueError(f"lexicon term {term!r}: its first word needs {KEY_LENGTH} letters before any wildcard")
+@dataclass
+class _Node:
+    """A node of a TermTrie: the words that can come next (whole, or as the stem of a word ending in *), and
+    the themes of the terms that end here."""
+
+    words: dict[str, _Node] = field(default_factory=dict)
+    stems: dict[str, _Node] = field(default_factory=dict)
+    stem_lengths: tuple[int, ...] = ()
+    themes: frozenset[str] = frozenset()
+
+    def after(self, word: str) -> list[_Node]:
+        found = [node] if (node := self.words.get(word)) is not None else []
+        for length in self.stem_lengths:
+            if length > len(word):
+                break
+            if (node := self.stems.get(word[:length])) is not None:
+                found.append(node)
+        return found
+
+    def freeze(self) -> None:
+        self.stem_lengths = tuple(sorted({len(stem) for stem in self.stems}))
+        for node in (*self.words.values(), *self.stems.values()):
+            node.freeze()
 
 
-def term_index(groups: dict[str, dict[str, list[str]]]) -> dict[str, frozenset[tuple[str, str]]]:
-    """first_word_key → the (group, theme) patterns holding a term with that key."""
-    index: dict[str, set[tuple[str, str]]] = {}
-    for group, themes in groups.items():
-        for theme, terms in themes.items():
-            for term in terms:
-                index.setdefault(first_word_key(term), set()).add((group, theme))
-    return {key: frozenset(found) for key, found in index.items()}
+class TermTrie:
+    """Which themes' terms a folded text holds, found word by word: for lexicons of hundreds or thousands of
+    terms, far faster than trying a regular expression of every term at every position. Matches exactly
+    what `compile_terms` matches, for terms without `?`."""
+
+    def __init__(self, terms: dict[str, list[str]]) -> None:  # theme → terms
+        self.root = _Node()
+        for theme, theme_terms in terms.items():
+            for term in theme_terms:
+                node = self.root
+                for word in term.split():
+                    if "?" in word:
+                        raise ValueError(f"term {term!r}: ? is not supported here, spell the variants out")
+                    table = node.stems if word.endswith("*") else node.words
+                    node = table.setdefault(word.rstrip("*"), _Node())
+                node.themes |= {theme}
+        self.root.freeze()
+        self._first: dict[str, tuple[_Node, ...]] = {}  # where each word leads from the root, cached
+
+    def themes(self, folded: str) -> set[str]:
+        pieces = _PIECES.findall(folded)
+        found: set[str] = set()
+        for i, word in enumerate(pieces):
+            nodes = self._first.get(word)
+            if nodes is None:
+                nodes = tuple(self.root.after(word))
+                if len(self._first) < 500_000:
+                    self._first[word] = nodes
+            j = i + 1
+            while nodes:  # the terms starting at this word, one more word at a time
+                for node in nodes:
+                    found |= node.themes
+                if j == len(pieces):
+                    break
+                nodes = tuple(following for node in nodes for following in node.after(pieces[j]))
+                j += 1
+        return found
 
 
 @dataclass(frozen=True)
@@ -56,7 +101,9 @@ class LanguageRules:
 
     themes: dict[str, re.Pattern[str]]
     weak_themes: dict[str, re.Pattern[str]]
-    index: dict[str, frozenset[tuple[str, str]]]  # which patterns can match, by a unit's words: see term_index
+    found: TermTrie  # which themes' (strong) terms a unit holds, fast; the patterns then give their spans
+    found_weak: TermTrie
+    related: TermTrie  # vocabulary pointing to a theme: the classifier's hints only
     positive: re.Pattern[str]
     negative: re.Pattern[str]
     negators: frozenset[str]
@@ -65,15 +112,18 @@ class LanguageRules:
 
 
 @cache
-def load_rules(lang: str, path: Path = LEXICON_PATH) -> LanguageRules:
+def load_rules(lang: str, path: Path = LEXICON_PATH, related_path: Path = RELATED_PATH) -> LanguageRules:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))[lang]
-    unknown = (set(raw["themes"]) | set(raw["weak_themes"])) - set(THEME_IDS)
-    if unknown:
-        raise ValueError(f"{path}: unknown theme ids {sorted(unknown)}")
+    related = tomllib.loads(related_path.read_text(encoding="utf-8"))[lang]
+    for source, themes in ((path, set(raw["themes"]) | set(raw["weak_themes"])), (related_path, set(related))):
+        if themes - set(THEME_IDS):
+            raise ValueError(f"{source}: unknown theme ids {sorted(themes - set(THEME_IDS))}")
     return LanguageRules(
         themes={theme: compile_terms(terms) for theme, terms in raw["themes"].items()},
         weak_themes={theme: compile_terms(terms) for theme, terms in raw["weak_themes"].items()},
-        index=term_index({"themes": raw["themes"], "weak_themes": raw["weak_themes"]}),
+        found=TermTrie(raw["themes"]),
+        found_weak=TermTrie(raw["weak_themes"]),
+        related=TermTrie(related),
         positive=compile_terms(raw["cues"]["positive"]),
         negative=compile_terms(raw["cues"]["negative"]),
         negators=frozenset(raw["cues"]["negators"]),

@@ -68,7 +68,16 @@ def test_negation_and_meaning_beat_the_section(
     assert expected in labels(tag(tagger, text, section))
 
 
-@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING)
+# A statement against its section that does not open with a negation: the rules read it, the trained model
+# follows the section (a known limit, models/README.md: taking the rules' reading there loses accuracy on real
+# reviews).
+AGAINST_THE_SECTION = [
+    ("horaires à rallonge", "pros", ("work_life_balance", "negative")),
+    ("low pay", "pros", ("compensation", "negative")),
+]
+
+
+@pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING + AGAINST_THE_SECTION)
 def test_rules_turn_negated_cues_against_the_section(
     rules: Tagger, text: str, section: str, expected: tuple[str, str]
 ) -> None:
@@ -122,11 +131,11 @@ def test_each_theme_recognised_as_a_concern_in_both_languages(tagger: Tagger, th
 
 
 def test_contrast_and_bullets_split_units_with_their_own_polarity(tagger: Tagger) -> None:
-    result = tag(tagger, "- très bonne ambiance mais salaire pas terrible\n- horaires à rallonge", "pros")
+    result = tag(tagger, "- très bonne ambiance mais salaire pas terrible\n- horaires flexibles", "pros")
     texts = {(m.theme, m.polarity): m.text for m in result.mentions}
     assert texts[("culture", "positive")] == "très bonne ambiance"
     assert texts[("compensation", "negative")] == "mais salaire pas terrible"
-    assert texts[("work_life_balance", "negative")] == "horaires à rallonge"
+    assert texts[("work_life_balance", "positive")] == "horaires flexibles"
     assert len({m.unit_index for m in result.mentions}) == 3
 
 

@@ -68,7 +68,7 @@ def fit(train: Sequence[Example], settings: Mapping[str, Any]) -> ThemeModel:
     fitted = Parallel(n_jobs=-1)(delayed(_regression)(m, t, settings, w, u) for m, t, w, u in tasks)
     for k, (coefficients, intercept) in enumerate(fitted):
         weights[:, k], bias[k] = coefficients, intercept
-    return ThemeModel(weights, bias, idf, dict.fromkeys(THEME_IDS, 0.5), settings["both_margin"])
+    return ThemeModel(weights, bias, idf, dict.fromkeys(THEME_IDS, 0.5), settings["both_threshold"])
 
 
 def out_of_fold(
