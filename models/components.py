@@ -138,12 +138,14 @@ class ThemeRules:
     def __init__(self, rules: LanguageRules) -> None:
         self.rules = rules
 
-    def themes(self, folded: str) -> set[str]:
-        """Themes named in a unit; weak terms count only where no other theme is named."""
-        strong, weak = self.rules.found.themes(folded), self.rules.found_weak.themes(folded)
-        if len(strong | weak) < 2:  # one theme at most: no other theme's longer match can hide it
-            return strong or weak
-        candidates = {("themes", theme) for theme in strong} | {("weak_themes", theme) for theme in weak}
+    def themes(self, folded: str, terms: set[tuple[str, str]] | None = None) -> set[str]:
+        """Themes named in a unit; weak terms count only where no other theme is named. `terms`: the unit's
+        lexicon finds (`rules.terms.find`), when already known."""
+        found = self.rules.terms.find(folded) if terms is None else terms
+        candidates = {(group, theme) for group, theme in found if group != "related"}
+        if len({theme for _, theme in candidates}) < 2:  # no other theme's longer match can hide one
+            strong = {theme for group, theme in candidates if group == "themes"}
+            return strong or {theme for _, theme in candidates}
         lexicons = {"themes": self.rules.themes, "weak_themes": self.rules.weak_themes}
         matches = [
             (m.start(), m.end(), theme, "strong" if group == "themes" else "weak")
@@ -158,10 +160,6 @@ class ThemeRules:
             if not inside_longer:
                 kept[strength].add(theme)
         return kept["strong"] or kept["weak"]
-
-    def related_themes(self, folded: str) -> set[str]:
-        """Themes whose related vocabulary (rules/related.toml) the unit uses."""
-        return self.rules.related.themes(folded)
 
     def polarity_score(self, folded: str, section: str) -> float:
         """Cue votes (a negator flips the next cue), missing things count against, then the section prior."""
@@ -219,8 +217,9 @@ class ThemeRules:
         """What the rules find in a unit, as features for the trained classifier: themes, polarity, and the
         themes its related vocabulary points to."""
         folded = fold(text)
-        related = [f"rel={theme}" for theme in sorted(self.related_themes(folded))]
-        themes = sorted(self.themes(folded))
+        terms = self.rules.terms.find(folded)
+        related = sorted(f"rel={theme}" for group, theme in terms if group == "related")
+        themes = sorted(self.themes(folded, terms))
         if not themes:
             return ["none", *related]
         score = self.polarity_score(folded, section)

@@ -39,7 +39,7 @@ class _Node:
     words: dict[str, _Node] = field(default_factory=dict)
     stems: dict[str, _Node] = field(default_factory=dict)
     stem_lengths: tuple[int, ...] = ()
-    themes: frozenset[str] = frozenset()
+    themes: frozenset[tuple[str, str]] = frozenset()  # (group, theme) of each term ending here
 
     def after(self, word: str) -> list[_Node]:
         found = [node] if (node := self.words.get(word)) is not None else []
@@ -57,27 +57,32 @@ class _Node:
 
 
 class TermTrie:
-    """Which themes' terms a folded text holds, found word by word: for lexicons of hundreds or thousands of
-    terms, far faster than trying a regular expression of every term at every position. Matches exactly
-    what `compile_terms` matches, for terms without `?`."""
+    """Which groups' and themes' terms a folded text holds, found word by word in one pass: for lexicons of
+    thousands of terms, far faster than trying a regular expression of every term at every position.
+    Matches exactly what `compile_terms` matches, for terms without `?`."""
 
-    def __init__(self, terms: dict[str, list[str]]) -> None:  # theme → terms
+    def __init__(self, groups: dict[str, dict[str, list[str]]]) -> None:  # group → theme → terms
         self.root = _Node()
-        for theme, theme_terms in terms.items():
-            for term in theme_terms:
-                node = self.root
-                for word in term.split():
-                    if "?" in word:
-                        raise ValueError(f"term {term!r}: ? is not supported here, spell the variants out")
-                    table = node.stems if word.endswith("*") else node.words
-                    node = table.setdefault(word.rstrip("*"), _Node())
-                node.themes |= {theme}
+        for group, themes in groups.items():
+            for theme, theme_terms in themes.items():
+                self._add(group, theme, theme_terms)
         self.root.freeze()
         self._first: dict[str, tuple[_Node, ...]] = {}  # where each word leads from the root, cached
 
-    def themes(self, folded: str) -> set[str]:
+    def _add(self, group: str, theme: str, terms: list[str]) -> None:
+        for term in terms:
+            node = self.root
+            for word in term.split():
+                if "?" in word:
+                    raise ValueError(f"term {term!r}: ? is not supported here, spell the variants out")
+                table = node.stems if word.endswith("*") else node.words
+                node = table.setdefault(word.rstrip("*"), _Node())
+            node.themes |= {(group, theme)}
+
+    def find(self, folded: str) -> set[tuple[str, str]]:
+        """The (group, theme) of every term the text holds."""
         pieces = _PIECES.findall(folded)
-        found: set[str] = set()
+        found: set[tuple[str, str]] = set()
         for i, word in enumerate(pieces):
             nodes = self._first.get(word)
             if nodes is None:
@@ -101,9 +106,7 @@ class LanguageRules:
 
     themes: dict[str, re.Pattern[str]]
     weak_themes: dict[str, re.Pattern[str]]
-    found: TermTrie  # which themes' (strong) terms a unit holds, fast; the patterns then give their spans
-    found_weak: TermTrie
-    related: TermTrie  # vocabulary pointing to a theme: the classifier's hints only
+    terms: TermTrie  # groups "themes", "weak_themes" (whose patterns then give spans) and "related" (hints)
     positive: re.Pattern[str]
     negative: re.Pattern[str]
     negators: frozenset[str]
@@ -121,9 +124,7 @@ def load_rules(lang: str, path: Path = LEXICON_PATH, related_path: Path = RELATE
     return LanguageRules(
         themes={theme: compile_terms(terms) for theme, terms in raw["themes"].items()},
         weak_themes={theme: compile_terms(terms) for theme, terms in raw["weak_themes"].items()},
-        found=TermTrie(raw["themes"]),
-        found_weak=TermTrie(raw["weak_themes"]),
-        related=TermTrie(related),
+        terms=TermTrie({"themes": raw["themes"], "weak_themes": raw["weak_themes"], "related": related}),
         positive=compile_terms(raw["cues"]["positive"]),
         negative=compile_terms(raw["cues"]["negative"]),
         negators=frozenset(raw["cues"]["negators"]),
