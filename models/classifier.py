@@ -56,11 +56,10 @@ class ThemeClassifier:
             extensions = doc._
             spans += [(extensions.mentions, extensions.lang, extensions.section, unit) for unit in units(doc)]
         features = self.encode([(lang, section, unit[3]) for _, lang, section, unit in spans])
-        rules = self.encode.rules
         for (mentions, lang, section, (index, start, end, text)), scores in zip(
             spans, self.model.probabilities(features), strict=True
         ):
-            reading = rules.get(lang, rules["fr"]).opening_negation(text, section)
+            reading = self.encode.rules_for(lang).opening_negation(text, section)
             for theme, polarity, score in self.model.labels(scores, section, reading):
                 mentions.append(Mention(theme, polarity, round(score, 3), text, index, start, end))
         return docs

@@ -135,9 +135,11 @@ class UnitEncoder:
         self.rules = {lang: ThemeRules(load_rules(lang)) for lang in LANGUAGES}
         self.featurizer = Featurizer(idf)
 
+    def rules_for(self, lang: str) -> ThemeRules:
+        return self.rules.get(lang, self.rules["fr"])
+
     def __call__(self, units: Sequence[tuple[str, str, str]]) -> FeatureBatch:
         """(lang, section, text) units → their features."""
-        rules = self.rules
         return self.featurizer.batch(
-            [(section, text, rules.get(lang, rules["fr"]).hints(text, section)) for lang, section, text in units]
+            [(section, text, self.rules_for(lang).hints(text, section)) for lang, section, text in units]
         )

@@ -1,5 +1,6 @@
-"""The rule lexicon (models/rules/lexicon.toml) and the related vocabulary (models/rules/related.toml),
-compiled to one regular expression per theme and cue list."""
+"""The rule lexicon (models/rules/lexicon.toml) and the related vocabulary (models/rules/related.toml):
+every term in a word-by-word trie (which groups' and themes' terms a unit holds), and the lexicon's themes
+and cue lists as regular expressions (where those terms are, for the longest-match rule and the cues)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def compile_terms(terms: list[str]) -> re.Pattern[str]:
 
 
 _PIECES = re.compile(r"[\w+]+|[^\w+\s\-']")  # words, and the characters a term cannot run across
+_TERM_WORD = re.compile(r"[\w+]+\*?")
+WORDS_CACHED = 100_000  # per TermTrie: the words of the texts seen most recently are looked up once
 
 
 @dataclass
@@ -43,10 +46,11 @@ class _Node:
 
     def after(self, word: str) -> list[_Node]:
         found = [node] if (node := self.words.get(word)) is not None else []
+        shortest = word.rfind("+") + 1  # a stem's ending is letters or digits, never "+" (as in compile_terms)
         for length in self.stem_lengths:
             if length > len(word):
                 break
-            if (node := self.stems.get(word[:length])) is not None:
+            if length >= shortest and (node := self.stems.get(word[:length])) is not None:
                 found.append(node)
         return found
 
@@ -73,8 +77,8 @@ class TermTrie:
         for term in terms:
             node = self.root
             for word in term.split():
-                if "?" in word:
-                    raise ValueError(f"term {term!r}: ? is not supported here, spell the variants out")
+                if not _TERM_WORD.fullmatch(word):
+                    raise ValueError(f"term {term!r}: words are letters, digits or +, a * may end one")
                 table = node.stems if word.endswith("*") else node.words
                 node = table.setdefault(word.rstrip("*"), _Node())
             node.themes |= {(group, theme)}
@@ -87,8 +91,9 @@ class TermTrie:
             nodes = self._first.get(word)
             if nodes is None:
                 nodes = tuple(self.root.after(word))
-                if len(self._first) < 500_000:
-                    self._first[word] = nodes
+                if len(self._first) >= WORDS_CACHED:
+                    self._first.clear()
+                self._first[word] = nodes
             j = i + 1
             while nodes:  # the terms starting at this word, one more word at a time
                 for node in nodes:

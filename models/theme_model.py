@@ -84,4 +84,6 @@ class ThemeModel:
             weights = arrays["weights"].astype(numpy.float32)
             if weights.shape != (N_FEATURES, len(OUTPUTS)):
                 raise ValueError(f"{path}: weights of shape {weights.shape}, expected {(N_FEATURES, len(OUTPUTS))}")
+            if "both_threshold" not in settings:
+                raise ValueError(f"{path}: packaged by an older revint (before 1.1.0): retrain it with `make train`")
             return cls(weights, arrays["bias"], arrays["idf"], settings["thresholds"], settings["both_threshold"])

@@ -219,6 +219,8 @@ def test_robots_txt_sitemap_lines_are_read_in_order_whatever_their_case() -> Non
     )
     assert robots_sitemaps(robots) == ["https://a.example/s1.xml", "https://a.example/s2.xml.gz"]
     assert robots_sitemaps(b"User-agent: *\nAllow: /\n# Sitemap comes later\n") == []
+    assert robots_sitemaps(b"Sitemap:\nUser-agent: *\n") == []  # an empty line names nothing
+    assert robots_sitemaps(b"\xef\xbb\xbfSitemap: https://a.example/s.xml\n") == ["https://a.example/s.xml"]
 
 
 def test_a_robots_txt_naming_no_sitemap_sends_the_crawl_to_the_conventional_one() -> None:

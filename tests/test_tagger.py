@@ -78,7 +78,7 @@ AGAINST_THE_SECTION = [
 
 
 @pytest.mark.parametrize(("text", "section", "expected"), NEGATION_AND_MEANING + AGAINST_THE_SECTION)
-def test_rules_turn_negated_cues_against_the_section(
+def test_rules_read_negation_and_meaning_against_the_section(
     rules: Tagger, text: str, section: str, expected: tuple[str, str]
 ) -> None:
     assert expected in labels(tag(rules, text, section))
@@ -100,6 +100,25 @@ def test_an_opening_negation_against_the_section_gives_one_polarity(tagger: Tagg
 )
 def test_only_short_opening_negations_against_a_section_are_read_by_the_rules(text: str, section: str) -> None:
     assert ThemeRules(load_rules("fr")).opening_negation(text, section) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "reading"),
+    [
+        ("pas de télétravail", "pros", "negative"),
+        ("aucun stress", "cons", "positive"),
+        ("pas mal de stress", "cons", None),
+    ],
+)
+def test_an_opening_negation_is_read_against_its_section_but_not_an_idiom(
+    text: str, section: str, reading: str | None
+) -> None:
+    assert ThemeRules(load_rules("fr")).opening_negation(text, section) == reading
+
+
+@pytest.mark.parametrize("text", ["pas mal de stress", "Pas mal de réunions inutiles", "pas mal de politique"])
+def test_pas_mal_de_under_cons_stays_a_complaint(tagger: Tagger, text: str) -> None:
+    assert {polarity for _, polarity in labels(tag(tagger, text, "cons"))} == {"negative"}
 
 
 THEME_EXAMPLES = {

@@ -15,7 +15,8 @@ import spacy
 from models.classifier import package
 from models.features import Featurizer
 from models.tagger import MODEL_DIR, Tagger, TagInput
-from models.theme_model import LABELS, ThemeModel
+from models.taxonomy import THEME_IDS
+from models.theme_model import LABELS, OUTPUTS, ThemeModel
 from models.train.corpus import GLASSDOOR_PAGES, Example, annotated_units, load, written_examples
 from models.train.evaluate import score
 from models.train.fit import fit
@@ -28,6 +29,7 @@ SETTINGS = {
     "max_iter": 1000,
     "both_threshold": 0.95,
 }
+THRESHOLDS = dict.fromkeys(THEME_IDS, 0.5)
 
 
 def test_scores_count_a_theme_once_per_unit_and_polarity_on_shared_themes() -> None:
@@ -147,3 +149,30 @@ def test_a_label_never_seen_in_training_is_never_predicted() -> None:
     unseen = LABELS.index("diversity_inclusion/negative")
     assert not numpy.any(model.weights[:, unseen])
     assert model.bias[unseen] < -5
+
+
+def _scores(**labels: float) -> numpy.ndarray:
+    """A unit's probabilities: every output 0.01 but the labels given (`unit` for the unit's polarity)."""
+    row = numpy.full(len(OUTPUTS), 0.01, dtype=numpy.float32)
+    for name, value in labels.items():
+        row[OUTPUTS.index(name.replace("__", "/"))] = value
+    return row
+
+
+def _decision(model: ThemeModel, row: numpy.ndarray, section: str, polarity: str | None = None) -> set[tuple[str, str]]:
+    return {(theme, chosen) for theme, chosen, _ in model.labels(row, section, polarity)}  # type: ignore[arg-type]
+
+
+def test_a_theme_takes_both_polarities_only_when_both_labels_reach_the_bar() -> None:
+    model = ThemeModel(numpy.zeros((1, len(OUTPUTS))), numpy.zeros(len(OUTPUTS)), numpy.ones(1), THRESHOLDS, 0.95)
+    both = _scores(compensation__positive=0.96, compensation__negative=0.96, unit__negative=0.9)
+    one = _scores(compensation__positive=0.96, compensation__negative=0.94, unit__negative=0.9)
+    assert _decision(model, both, "cons") == {("compensation", "positive"), ("compensation", "negative")}
+    assert _decision(model, one, "cons") == {("compensation", "negative")}  # the unit's polarity under cons
+    assert _decision(model, one, "body") == {("compensation", "positive")}  # the likelier label in free text
+
+
+def test_a_polarity_read_elsewhere_decides_for_every_theme_of_the_unit() -> None:
+    model = ThemeModel(numpy.zeros((1, len(OUTPUTS))), numpy.zeros(len(OUTPUTS)), numpy.ones(1), THRESHOLDS, 0.95)
+    row = _scores(work_life_balance__positive=0.97, work_life_balance__negative=0.97, career__positive=0.8)
+    assert _decision(model, row, "pros", "negative") == {("work_life_balance", "negative"), ("career", "negative")}

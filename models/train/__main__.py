@@ -24,8 +24,8 @@ from spacy.util import load_config
 
 from models.classifier import package
 from models.train.corpus import CorpusMissing, load
-from models.train.evaluate import evaluate
-from models.train.fit import choose_thresholds, fit, out_of_fold
+from models.train.evaluate import evaluate, gold, score
+from models.train.fit import choose_thresholds, decide, fit, out_of_fold
 from pipeline.settings import REPO_ROOT
 
 CONFIG = Path(__file__).parent / "config.cfg"
@@ -65,7 +65,10 @@ def main() -> None:
         "seed": settings["seed"],
     }
     nlp = package(model, meta)
-    scores = {"dev": evaluate({"fr": nlp}, dev)}  # dev: real reviews only
+    scores = {  # both on real reviews only
+        "out_of_fold": score(zip(map(gold, examples), decide(model, examples, probabilities), strict=True)),
+        "dev": evaluate({"fr": nlp}, dev),
+    }
     shutil.rmtree(args.out, ignore_errors=True)
     nlp.to_disk(args.out)
     metrics = {name: s.to_json_dict() for name, s in scores.items()} | {

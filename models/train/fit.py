@@ -17,7 +17,7 @@ from models.features import N_FEATURES, Featurizer, UnitEncoder, inverse_documen
 from models.taxonomy import THEME_IDS
 from models.theme_model import LABELS, OUTPUTS, ThemeModel
 from models.train.corpus import Example
-from models.train.evaluate import gold, score
+from models.train.evaluate import Labels, gold, score
 
 
 def feature_matrix(encode: UnitEncoder, examples: Sequence[Example]) -> csr_matrix:
@@ -85,6 +85,16 @@ def out_of_fold(
         examples += held
         parts.append(model.probabilities(UnitEncoder(model.idf)([(e.lang, e.section, e.text) for e in held])))
     return examples, numpy.concatenate(parts)
+
+
+def decide(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.ndarray) -> list[Labels]:
+    """Each unit's labels from its probabilities as the classifier decides them, with the rules' reading of
+    an opening negation."""
+    rules = UnitEncoder().rules_for
+    return [
+        frozenset((t, p) for t, p, _ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section)))
+        for row, e in zip(probabilities, examples, strict=True)
+    ]
 
 
 def choose_thresholds(

@@ -6,10 +6,11 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import duckdb
 
@@ -133,14 +134,14 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @cache
-def named_queries(file_name: str) -> dict[str, str]:
+def named_queries(file_name: str) -> Mapping[str, str]:
     """The statements of a file of sql/ by their `-- name:` line (each runs up to the next one)."""
     text = (SQL_DIR / file_name).read_text(encoding="utf-8")
     named = {}
     for block in text.split("-- name: ")[1:]:
         name, _, query = block.partition("\n")
         named[name.strip()] = query.strip().rstrip(";")
-    return named
+    return MappingProxyType(named)
 
 
 def checks() -> dict[str, str]:

@@ -70,9 +70,7 @@ CHILD_TABLES = {
     "review_factor_texts": FACTOR_TEXT_SCHEMA,
     "mentions": MENTION_SCHEMA,
 }
-# A change in any of these makes a reloaded review count as updated.
 SQL = named_queries("load.sql")
-CONTENT_COLUMNS = ("title", "pros", "cons", "advice", "body", "rating", "review_date")
 
 
 @dataclass(frozen=True)
@@ -190,23 +188,20 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     for name, table in tables.items():
         con.register(f"raw_{name}", table)
     con.execute(SQL["batch_reviews"])
-    changed = " OR ".join(f"r.{c} IS DISTINCT FROM b.{c}" for c in CONTENT_COLUMNS)
     seconds: dict[str, float] = {}
     try:
         con.execute("BEGIN TRANSACTION")
         kept = _scalar(con, SQL["batch_kept"])
         new = _scalar(con, SQL["batch_new"])
-        updated = _scalar(con, SQL["batch_updated"].replace("{changed}", changed))
+        updated = _scalar(con, SQL["batch_updated"])
         con.execute(SQL["upsert_companies"])
         con.execute(SQL["add_aliases"])
         con.execute(SQL["upsert_reviews"], {"loaded_at": datetime.now(UTC)})
-        only_kept = (
-            "" if kept == tables["reviews"].num_rows else "WHERE review_id IN (SELECT review_id FROM batch_reviews)"
-        )
+        insert_children = SQL["insert_child_rows" if kept == tables["reviews"].num_rows else "insert_kept_child_rows"]
         for name in CHILD_TABLES:
             con.execute(SQL["delete_child_rows"].replace("{table}", name))
             started = time.perf_counter()
-            con.execute(SQL["insert_child_rows"].replace("{table}", name).replace("{kept}", only_kept))
+            con.execute(insert_children.replace("{table}", name))
             seconds[f"insert {name}"] = time.perf_counter() - started
         for step, run in (("checks", run_checks), ("marts", refresh_marts), ("commit", _commit)):
             started = time.perf_counter()

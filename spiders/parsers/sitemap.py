@@ -15,7 +15,7 @@ from parsel import Selector
 _SITEMAP_ROOT: Final = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
 
 
-_ROBOTS_SITEMAP: Final = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_ROBOTS_SITEMAP: Final = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 MAX_SITEMAP_BYTES: Final = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed at most
 
@@ -46,4 +46,4 @@ def sitemap_locations(body: bytes) -> list[str]:
 
 def robots_sitemaps(body: bytes) -> list[str]:
     """The sitemap URLs of a robots.txt's `Sitemap:` lines, in order (the field name is case-insensitive)."""
-    return _ROBOTS_SITEMAP.findall(body.decode("utf-8", errors="replace"))
+    return _ROBOTS_SITEMAP.findall(body.decode("utf-8-sig", errors="replace"))

@@ -1,5 +1,5 @@
 -- The load's statements (pipeline/warehouse/load.py), by name. `raw_<table>` are the Arrow tables of a batch;
--- `batch_reviews` is the batch's reviews as they will be stored. {placeholders} are filled by load.py.
+-- `batch_reviews` is the batch's reviews as they will be stored; {table} is each child table in turn.
 
 -- name: batch_reviews
 -- The batch's reviews under their directory company, minus taken-down reviews and older copies.
@@ -19,7 +19,11 @@ SELECT count(*) FROM batch_reviews;
 SELECT count(*) FROM batch_reviews WHERE review_id NOT IN (SELECT review_id FROM reviews);
 
 -- name: batch_updated
-SELECT count(*) FROM batch_reviews AS b JOIN reviews AS r USING (review_id) WHERE {changed};
+-- A change in any of these columns makes a reloaded review count as updated.
+SELECT count(*) FROM batch_reviews AS b JOIN reviews AS r USING (review_id)
+WHERE r.title IS DISTINCT FROM b.title OR r.pros IS DISTINCT FROM b.pros OR r.cons IS DISTINCT FROM b.cons
+   OR r.advice IS DISTINCT FROM b.advice OR r.body IS DISTINCT FROM b.body OR r.rating IS DISTINCT FROM b.rating
+   OR r.review_date IS DISTINCT FROM b.review_date;
 
 -- name: upsert_companies
 INSERT INTO companies BY NAME
@@ -46,8 +50,11 @@ INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), $loaded_at 
 DELETE FROM {table} WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: insert_child_rows
--- The filter is empty when the whole batch is kept, else it keeps the rows of the kept reviews only.
-INSERT INTO {table} BY NAME SELECT * FROM raw_{table} {kept};
+INSERT INTO {table} BY NAME SELECT * FROM raw_{table};
+
+-- name: insert_kept_child_rows
+-- When the batch lost reviews (taken down, or older than the stored copy): their rows stay out.
+INSERT INTO {table} BY NAME SELECT * FROM raw_{table} WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: clear_directory
 DELETE FROM company_directory;
