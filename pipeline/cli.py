@@ -312,7 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl review pages into a new run folder")
-    crawl.add_argument("urls", nargs="+", help="start URLs (a site index or review-list pages)")
+    crawl.add_argument(
+        "urls",
+        nargs="+",
+        help="start URLs: a site index or review-list pages; for schema_org also a sitemap or the site's robots.txt",
+    )
     crawl.add_argument("--spider", default="sample", help="spider name (default: sample)")
     crawl.add_argument("--delay", type=float, help="seconds between requests (default $REVINT_DOWNLOAD_DELAY or 1)")
     crawl.add_argument(
