@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import duckdb
@@ -91,7 +92,18 @@ def test_questions_are_chosen_by_what_reviewers_wrote() -> None:
     assert pick_questions("work_life_balance", [], "fr") == [q["fr"] for q in question_bank()["work_life_balance"][:2]]
 
 
+def test_cue_words_pick_the_question_a_complaint_calls_for_without_sharing_its_words() -> None:
+    evidence = [
+        "L'entrepôt n'est pas chauffé, on travaille à 5 degrés en janvier",
+        "metier tres physique, le dos trinque, pas assez de pauses",
+        "Chaleur l'été, froid l'hiver",
+    ]
+    safety = next(q for q in question_bank()["working_conditions"] if q["id"] == "working_conditions-03")
+    assert pick_questions("working_conditions", evidence, "fr", count=1) == [safety["fr"]]
+
+
 def test_question_bank_covers_every_theme_in_both_languages() -> None:
     for theme, questions in question_bank().items():
         assert len(questions) >= 2, theme
         assert all(q["fr"].strip() and q["en"].strip() for q in questions)
+        assert all(q["cues"] and all(re.fullmatch("[a-z]{5,}", cue) for cue in q["cues"]) for q in questions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -92,9 +93,9 @@ def insight_sql(name: str) -> str:
 
 
 @cache
-def question_bank() -> dict[str, list[dict[str, str]]]:
+def question_bank() -> dict[str, list[dict[str, Any]]]:
     bank = json.loads((INSIGHTS_DIR / "question_bank.json").read_text(encoding="utf-8"))
-    themes: dict[str, list[dict[str, str]]] = bank["themes"]
+    themes: dict[str, list[dict[str, Any]]] = bank["themes"]
     missing = set(THEMES) - set(themes)
     if missing:
         raise ValueError(f"question bank lacks themes {sorted(missing)}")
@@ -107,10 +108,17 @@ def _stems(text: str) -> set[str]:
 
 
 def pick_questions(theme: str, evidence: list[str], lang: str, count: int = 2) -> list[str]:
-    """The theme's questions that share the most words with what reviewers wrote; bank order breaks ties."""
-    said = set().union(*(_stems(text) for text in evidence)) if evidence else set()
+    """The theme's questions whose words and cue words (what a complaint it answers says: "froid", "dos" for
+    the health-and-safety question) the quoted complaints use most, a word counting once per complaint;
+    bank order breaks ties."""
+    used = Counter(stem for text in evidence for stem in _stems(text))
     bank = question_bank()[theme]
-    ranked = sorted(range(len(bank)), key=lambda i: (-len(said & _stems(bank[i]["fr"] + " " + bank[i]["en"])), i))
+
+    def weight(question: dict[str, Any]) -> int:
+        words = _stems(f"{question['fr']} {question['en']} {' '.join(question['cues'])}")
+        return sum(used[stem] for stem in words)
+
+    ranked = sorted(range(len(bank)), key=lambda i: (-weight(bank[i]), i))
     return [bank[i][lang] for i in ranked[:count]]
 
 
