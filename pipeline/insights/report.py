@@ -112,14 +112,15 @@ def pick_questions(theme: str, evidence: list[str], lang: str, count: int = 2) -
     the health-and-safety question) the quoted complaints use most, a word counting once per complaint;
     bank order breaks ties."""
     used = Counter(stem for text in evidence for stem in _stems(text))
-    bank = question_bank()[theme]
+    words = _question_words(theme)
+    ranked = sorted(range(len(words)), key=lambda i: (-sum(used[stem] for stem in words[i]), i))
+    return [question_bank()[theme][i][lang] for i in ranked[:count]]
 
-    def weight(question: dict[str, Any]) -> int:
-        words = _stems(f"{question['fr']} {question['en']} {' '.join(question['cues'])}")
-        return sum(used[stem] for stem in words)
 
-    ranked = sorted(range(len(bank)), key=lambda i: (-weight(bank[i]), i))
-    return [bank[i][lang] for i in ranked[:count]]
+@cache
+def _question_words(theme: str) -> list[set[str]]:
+    """Each of the theme's questions as the stems of its text in both languages and of its cue words."""
+    return [_stems(f"{q['fr']} {q['en']} {' '.join(q['cues'])}") for q in question_bank()[theme]]
 
 
 def find_company(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, str]:
