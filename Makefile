@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 train: $(STAMP)  ## retrain the theme model from models/annotations (reads ../shared/corpus), seeded
-	$(PY) -m models.train
+	$(PY) -m revint.models.train
 
 clean:
 	rm -rf data/work

@@ -10,12 +10,12 @@ from pathlib import Path
 from bench.crawl import CORPUS_PAGES, crawl_figures
 from bench.tagger import tagger_speed
 from bench.warehouse import warehouse_figures
-from models.tagger import Tagger
-from pipeline import stages
-from pipeline.insights.report import company_report
-from pipeline.sample_site import serve_sample_site
-from pipeline.settings import Settings
-from pipeline.warehouse.db import connect
+from revint.models.tagger import Tagger
+from revint.pipeline import stages
+from revint.pipeline.insights.report import company_report
+from revint.pipeline.sample_site import serve_sample_site
+from revint.pipeline.warehouse.db import connect
+from revint.settings import Settings
 
 
 def _timed(figures: list[tuple[str, float, str]], stage: str, started: float, detail: str) -> float:
@@ -50,7 +50,7 @@ def demo_stage_timings(settings: Settings) -> list[tuple[str, float, str]]:
 
 def demo_flow_seconds(settings: Settings) -> float:
     """The whole demo flow under Prefect (ephemeral server start included), in a throwaway warehouse."""
-    from pipeline.flows import demo_flow
+    from revint.pipeline.flows import demo_flow
 
     with tempfile.TemporaryDirectory() as scratch:
         local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "bench.duckdb")

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Final
 
 from bench.warehouse import Figures
-from pipeline import stages
-from pipeline.sample_site import serve_locally
-from pipeline.settings import REPO_ROOT, Settings
-from spiders.parsers import glassdoor
+from revint.pipeline import stages
+from revint.pipeline.sample_site import serve_locally
+from revint.settings import REPO_ROOT, Settings
+from revint.spiders.parsers import glassdoor
 
 CORPUS_PAGES: Final = REPO_ROOT.parent / "shared/corpus/glassdoor-fr-datalake/glassdoor_fr_avis_pages_209.tar.xz"
 

@@ -8,8 +8,8 @@ import time
 
 import spacy
 
-from models.tagger import Tagger, TagInput
-from pipeline.settings import Settings
+from revint.models.tagger import Tagger, TagInput
+from revint.settings import Settings
 
 Figures = list[tuple[str, float, str]]
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from models.taxonomy import THEME_IDS
-from pipeline.insights.report import company_report, insight_sql
-from pipeline.warehouse.db import connect, refresh_marts
-from pipeline.warehouse.load import TaggedReview, arrow_tables, load_tables
-from spiders.record import ReviewRecord
+from revint.pipeline.insights.report import company_report, insight_sql
+from revint.pipeline.warehouse.db import connect, refresh_marts
+from revint.pipeline.warehouse.load import arrow_tables, load_tables
+from revint.record import Mention, ReviewRecord, TaggedReview
+from revint.taxonomy import POLARITIES, THEME_IDS
 
 Figures = list[tuple[str, float, str]]
 
@@ -40,17 +40,17 @@ def synthetic_batch(reviews: int, mentions_per_review: int = 5) -> list[TaggedRe
             subratings={"compensation": float(1 + n % 5)},
         )
         mentions = [
-            {
-                "section": "cons",
-                "unit_index": k,
-                "start_char": 0,
-                "end_char": 12,
-                "unit_text": "Salaire trop bas",
-                "theme": rng.choice(THEME_IDS),
-                "polarity": rng.choice(("positive", "negative")),
-                "score": 0.7,
-                "model_version": "bench",
-            }
+            Mention(
+                section="cons",
+                unit_index=k,
+                start_char=0,
+                end_char=12,
+                unit_text="Salaire trop bas",
+                theme=rng.choice(THEME_IDS),
+                polarity=rng.choice(POLARITIES),
+                score=0.7,
+                model_version="bench",
+            )
             for k in range(mentions_per_review)
         ]
         batch.append(TaggedReview(record, mentions))

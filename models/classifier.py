@@ -18,9 +18,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.components import Mention, units
-from models.features import UnitEncoder
-from models.theme_model import ThemeModel
+from revint.models.components import UnitMention, units
+from revint.models.features import UnitEncoder
+from revint.models.theme_model import ThemeModel
 
 MODEL_DIR = "model"
 
@@ -61,7 +61,7 @@ class ThemeClassifier:
         ):
             reading = self.encode.rules_for(lang).opening_negation(text, section)
             for theme, polarity, score in self.model.labels(scores, section, reading):
-                mentions.append(Mention(theme, polarity, round(score, 3), text, index, start, end))
+                mentions.append(UnitMention(theme, polarity, round(score, 3), text, index, start, end))
         return docs
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:

@@ -16,9 +16,9 @@ from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.lexicon import LANGUAGES, LanguageRules, load_rules
-from models.taxonomy import Polarity
-from models.text import fold
+from revint.models.lexicon import LANGUAGES, LanguageRules, load_rules
+from revint.taxonomy import Polarity
+from revint.text import fold
 
 SECTION_PRIOR = {"pros": 0.5, "cons": -0.5, "advice": -0.5, "body": 0.0}
 _END_PUNCT = frozenset(".!?;…")
@@ -40,7 +40,7 @@ if not Doc.has_extension("lang"):
 
 
 @dataclass(frozen=True)
-class Mention:
+class UnitMention:
     """One theme with its polarity in one unit of a text; offsets are character offsets in the text."""
 
     theme: str
@@ -232,7 +232,7 @@ class ThemeRules:
         return [*themes, *(f"{theme}/{polarity}" for theme in themes), f"polarity={polarity}", *related]
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions: list[Mention] = []
+        mentions: list[UnitMention] = []
         section = doc._.section
         for index, start, end, text in units(doc):
             folded = fold(text)
@@ -244,7 +244,9 @@ class ThemeRules:
                 continue  # no evidence either way (a neutral statement in a free body)
             polarity: Polarity = "positive" if score > 0 else "negative"
             confidence = round(min(0.95, 0.5 + 0.15 * abs(score)), 2)
-            mentions.extend(Mention(theme, polarity, confidence, text, index, start, end) for theme in sorted(themes))
+            mentions.extend(
+                UnitMention(theme, polarity, confidence, text, index, start, end) for theme in sorted(themes)
+            )
         doc._.mentions = mentions
         return doc
 

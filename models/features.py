@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy
 
-from models.components import ThemeRules
-from models.lexicon import LANGUAGES, load_rules
-from models.text import fold
+from revint.models.components import ThemeRules
+from revint.models.lexicon import LANGUAGES, load_rules
+from revint.text import fold
 
 N_FEATURES = 2**18
 CHAR_NGRAMS = (3, 4, 5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from models.text import fold
+from revint.text import fold
 
 _WORD = re.compile(r"[a-z]+")
 _STOPWORD_TEXT: Final = {

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from models.taxonomy import THEME_IDS
+from revint.constants import TAGGED_LANGUAGES
+from revint.taxonomy import THEME_IDS
 
 LEXICON_PATH = Path(__file__).parent / "rules" / "lexicon.toml"
 RELATED_PATH = Path(__file__).parent / "rules" / "related.toml"
-LANGUAGES = ("fr", "en")
+LANGUAGES = TAGGED_LANGUAGES
 
 
 def compile_terms(terms: list[str]) -> re.Pattern[str]:

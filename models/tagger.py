@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,12 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-import models.classifier  # registers the trained component
-import models.components  # noqa: F401  (registers the rule components)
-from models.components import Mention
-from models.lang import detect_language
-from models.lexicon import LANGUAGES
+import revint.models.classifier  # registers the trained component
+import revint.models.components  # noqa: F401  (registers the rule components)
+from revint.models.components import UnitMention
+from revint.models.lang import detect_language
+from revint.models.lexicon import LANGUAGES
+from revint.record import Mention
 
 RULES_VERSION = "rules-v2"
 BATCH_SIZE = 256
@@ -35,7 +36,7 @@ class TagInput:
 class TagResult:
     id: str
     lang: str
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: list[UnitMention] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,25 @@ class Tagger:
         else:
             self.version = RULES_VERSION
             self.pipelines = {lang: build_rules_pipeline(lang) for lang in LANGUAGES}
+
+    def tag_sections(self, sections: Mapping[str, str], lang: str) -> list[Mention]:
+        """The mentions of one review's sections (pros, cons, …), all read in the review's language."""
+        items = [TagInput(name, text, name, lang=lang) for name, text in sections.items()]
+        return [
+            Mention(
+                section=result.id,
+                unit_index=m.unit_index,
+                start_char=m.start_char,
+                end_char=m.end_char,
+                unit_text=m.text,
+                theme=m.theme,
+                polarity=m.polarity,
+                score=m.score,
+                model_version=self.version,
+            )
+            for result in self.tag(items)
+            for m in result.mentions
+        ]
 
     def tag(self, items: Iterable[TagInput]) -> Iterator[TagResult]:
         batch: list[tuple[TagInput, str]] = []

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy
 
-from models.features import N_FEATURES, FeatureBatch
-from models.taxonomy import POLARITIES, THEME_IDS, Polarity
+from revint.models.features import N_FEATURES, FeatureBatch
+from revint.taxonomy import POLARITIES, THEME_IDS, Polarity
 
 LABELS = tuple(f"{theme}/{polarity}" for theme in THEME_IDS for polarity in POLARITIES)
 NEGATIVE_UNIT = "unit/negative"

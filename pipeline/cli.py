@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pipeline.settings import Settings
+from revint.settings import Settings
 
 if TYPE_CHECKING:
-    from models.tagger import TagInput
-    from pipeline.importing import Dropped, ParseReport
+    from revint.models.tagger import TagInput
+    from revint.pipeline.importing import Dropped, ParseReport
 
 SECTIONS = ("pros", "cons", "advice", "body")
 
@@ -30,13 +30,13 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.demo import run_demo
+    from revint.pipeline.demo import run_demo
 
     return run_demo(settings, lang=args.lang, top=args.top, detailed=args.companies)
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline import stages
+    from revint.pipeline import stages
 
     run_dir = args.resume or stages.new_run_dir(settings, args.spider)
     options: stages.CrawlOptions = {"mode": args.mode}
@@ -50,7 +50,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline import stages
+    from revint.pipeline import stages
 
     run_dir: Path = args.run_dir
     if not (run_dir / "reviews.jsonl").exists():
@@ -66,7 +66,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _known_source(command: str, source: str) -> bool:
-    from spiders.parsers.registry import parsers_for
+    from revint.spiders.parsers.registry import parsers_for
 
     try:
         parsers_for(source)
@@ -87,8 +87,8 @@ def _report_problems(command: str, report: ParseReport, dropped: Iterable[Droppe
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     """The review records of saved pages and exports as JSON Lines, each review once; nothing is loaded."""
-    from pipeline.importing import ParseReport, documents, parse_documents
-    from spiders.record import dumps
+    from revint.pipeline.importing import ParseReport, documents, parse_documents
+    from revint.record import dumps
 
     if not _known_source("parse", args.source):
         return 2
@@ -105,7 +105,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.importing import import_paths
+    from revint.pipeline.importing import import_paths
 
     if not _known_source("import", args.source):
         return 2
@@ -116,7 +116,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.importing import reparse_run
+    from revint.pipeline.importing import reparse_run
 
     summary = reparse_run(settings, args.run_dir)  # main() reports a run folder without an archive
     _report_problems("reparse", summary.report, summary.dropped)
@@ -126,7 +126,7 @@ def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
     """Valid inputs; each invalid line is appended to `errors` with its line number."""
-    from models.tagger import TagInput
+    from revint.models.tagger import TagInput
 
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -155,7 +155,7 @@ def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
 
 def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
     """JSON Lines in (id, text, section?, lang_hint?), JSON Lines out (id, lang, themes)."""
-    from models.tagger import tag_in_processes
+    from revint.models.tagger import tag_in_processes
 
     errors: list[str] = []
     reported = 0
@@ -173,7 +173,7 @@ def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.retag import retag_warehouse
+    from revint.pipeline.retag import retag_warehouse
 
     _existing_warehouse(settings)
     summary = retag_warehouse(settings.db_path, everything=args.all)
@@ -185,9 +185,9 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.insights.render import as_html, as_text
-    from pipeline.insights.report import company_report
-    from pipeline.warehouse.db import connect
+    from revint.pipeline.insights.render import as_html, as_text
+    from revint.pipeline.insights.report import company_report
+    from revint.pipeline.warehouse.db import connect
 
     con = connect(settings.db_path, read_only=True)  # main() reports a missing warehouse or unknown company
     try:
@@ -209,7 +209,7 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.warehouse.db import connect
+    from revint.pipeline.warehouse.db import connect
 
     con = connect(settings.db_path, read_only=True)
     try:
@@ -225,8 +225,8 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.warehouse.db import write_session
-    from pipeline.warehouse.export import export_parquet, record_export
+    from revint.pipeline.warehouse.db import write_session
+    from revint.pipeline.warehouse.export import export_parquet, record_export
 
     _existing_warehouse(settings)
     with write_session(settings.db_path) as con:
@@ -238,39 +238,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.warehouse.db import write_session
-    from pipeline.warehouse.erasure import (
-        ErasureReport,
-        check_review_ids,
-        forget_in_archives,
-        forget_in_run_files,
-        forget_in_warehouse,
-    )
+    from revint.pipeline.forget import forget_everywhere
+    from revint.pipeline.warehouse.erasure import check_review_ids
 
     malformed = check_review_ids(args.review_ids)
     if malformed:
         print(f"revint forget: not review ids (source:id): {', '.join(map(repr, malformed))}", file=sys.stderr)
         return 2
     _existing_warehouse(settings)
-    report = ErasureReport()
-    with write_session(settings.db_path, compact=True) as con:  # no trace of the text left in the file
-        forget_in_warehouse(con, args.review_ids, report)
-    forget_in_run_files(settings.work_dir / "runs", set(args.review_ids), report)
-    forget_in_archives(settings.work_dir / "runs", set(args.review_ids), report)
-    print(f"forgot {len(args.review_ids)} review id(s); {report.reviews_removed} were in the warehouse")
-    print("rows removed: " + ", ".join(f"{table} {n}" for table, n in report.rows_removed.items()))
+    report = forget_everywhere(settings, args.review_ids)
+    warehouse = report.warehouse
+    print(f"forgot {len(args.review_ids)} review id(s); {warehouse.reviews_removed} were in the warehouse")
+    print("rows removed: " + ", ".join(f"{table} {n}" for table, n in warehouse.rows_removed.items()))
     print(
         f"run-file lines removed: {report.run_lines_removed}; archived pages removed: "
-        f"{report.archived_pages_removed}; exports rewritten: {len(report.exports_rewritten)}"
+        f"{report.archived_pages_removed}; exports rewritten: {len(warehouse.exports_rewritten)}"
     )
     print("these ids are on the takedown list: later crawls and loads skip them")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.insights.report import find_company
-    from pipeline.warehouse.db import connect
-    from pipeline.warehouse.search import search
+    from revint.pipeline.insights.report import find_company
+    from revint.pipeline.warehouse.db import connect
+    from revint.pipeline.warehouse.search import search
 
     con = connect(settings.db_path, read_only=True)
     try:
@@ -287,7 +278,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve_sample(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.sample_site import serve_sample_site
+    from revint.pipeline.sample_site import serve_sample_site
 
     with serve_sample_site(settings.sample_site_dir, args.port) as url:
         print(f"sample site on {url}/ (Ctrl-C stops it)", flush=True)
@@ -403,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.insights.report import CompanyNotFound
+    from revint.pipeline.insights.report import CompanyNotFound
 
     args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_db(getattr(args, "db", None))

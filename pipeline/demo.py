@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from pipeline.flows import RunSummary, demo_flow
-from pipeline.insights.render import as_text
-from pipeline.insights.report import company_report
-from pipeline.settings import Settings
-from pipeline.warehouse.db import connect
+from revint.pipeline.flows import RunSummary, demo_flow
+from revint.pipeline.insights.render import as_text
+from revint.pipeline.insights.report import company_report
+from revint.pipeline.warehouse.db import connect
+from revint.settings import Settings
 
 
 def overview(settings: Settings, lang: str) -> list[tuple[str, str, list[str]]]:

@@ -9,10 +9,10 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline import stages
-from pipeline.sample_site import serve_sample_site
-from pipeline.settings import Settings
-from pipeline.warehouse.load import LoadSummary
+from revint.pipeline import stages
+from revint.pipeline.sample_site import serve_sample_site
+from revint.pipeline.warehouse.load import LoadSummary
+from revint.settings import Settings
 
 
 @dataclass(frozen=True)

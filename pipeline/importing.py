@@ -24,14 +24,14 @@ from typing import Final
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from pipeline import stages
-from pipeline.settings import Settings
-from pipeline.warehouse.load import LoadSummary
-from spiders.archive import read_archive
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.registry import parsers_for
-from spiders.pipelines import problem_code
-from spiders.record import ReviewRecord, dumps, problems
+from revint.archive import read_archive
+from revint.pipeline import stages
+from revint.pipeline.warehouse.load import LoadSummary
+from revint.record import ReviewRecord, dumps, problems
+from revint.settings import Settings
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.registry import parsers_for
+from revint.spiders.pipelines import problem_code
 
 KINDS: Final = {".html": "page", ".htm": "page", ".json": "json", ".csv": "csv"}
 TAR_SUFFIXES: Final = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tar")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import duckdb
 
-from models.tagger import Tagger
-from pipeline.progress import Progress
-from pipeline.stages import tag_review
-from pipeline.warehouse.db import refresh_marts, run_checks, write_session
-from pipeline.warehouse.load import arrow_tables
-from pipeline.warehouse.search import rebuild_index
-from spiders.record import ReviewRecord
+from revint.models.tagger import Tagger
+from revint.pipeline.progress import Progress
+from revint.pipeline.stages import tag_review
+from revint.pipeline.warehouse.db import refresh_marts, run_checks, write_session
+from revint.pipeline.warehouse.load import arrow_tables
+from revint.pipeline.warehouse.search import rebuild_index
+from revint.record import ReviewRecord
 
 STALE = """
 SELECT r.review_id, r.source, r.source_review_id, r.company_name, r.company_id, r.url, r.lang, r.title,

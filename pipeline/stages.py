@@ -6,33 +6,24 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
 
-from models.lang import detect_language
-from models.tagger import Tagger, TagInput
-from pipeline.progress import Progress
-from pipeline.settings import Settings
-from pipeline.warehouse.db import connect, write_session
-from pipeline.warehouse.erasure import ErasureReport, forget_in_run_files, forgotten_among
-from pipeline.warehouse.load import (
-    LoadSummary,
-    TaggedReview,
-    apply_directory,
-    load_batch,
-    read_tagged,
-    record_crawl_run,
-)
-from pipeline.warehouse.search import rebuild_index
-from spiders.extensions import stats_path
-from spiders.parsers.schema_org import source_for as host_source
-from spiders.pipelines import intact_output
-from spiders.record import ReviewRecord
-from spiders.run import spider_source
-from spiders.runlock import run_lock
+from revint.models.lang import detect_language
+from revint.models.tagger import Tagger
+from revint.pipeline.forget import forget_in_run_files
+from revint.pipeline.progress import Progress
+from revint.pipeline.warehouse.db import connect, write_session
+from revint.pipeline.warehouse.erasure import forgotten_among
+from revint.pipeline.warehouse.load import LoadSummary, apply_directory, load_batch, record_crawl_run
+from revint.pipeline.warehouse.search import rebuild_index
+from revint.record import ReviewRecord, TaggedReview
+from revint.runfiles import intact_output, read_reviews, read_tagged, run_lock, stats_path
+from revint.settings import Settings
+from revint.spiders.parsers.schema_org import source_for as host_source
+from revint.spiders.run import spider_source
 
 CrawlMode = Literal["full", "nightly"]
 
@@ -134,7 +125,7 @@ def crawl_command(
         ids = known_review_ids(settings.db_path, sources)
         known.write_text("".join(f"{review_id}\n" for review_id in ids), encoding="utf-8")
         scrapy_settings["REVINT_KNOWN_IDS"] = known
-    command = [sys.executable, "-m", "spiders.run", spider, str(run_dir / "reviews.jsonl")]
+    command = [sys.executable, "-m", "revint.spiders.run", spider, str(run_dir / "reviews.jsonl")]
     command += ["-a", f"start_urls={','.join(start_urls)}"]
     for key, value in scrapy_settings.items():
         command += ["-s", f"{key}={value}"]
@@ -177,13 +168,6 @@ def crawl(
     )
 
 
-def read_reviews(path: Path) -> Iterator[ReviewRecord]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield ReviewRecord.from_json_dict(json.loads(line))
-
-
 def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None) -> TagSummary:
     """Tag every section of every review; resumes after the last review already in `tagged_path`."""
     tagger = tagger or Tagger()
@@ -218,23 +202,7 @@ def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
     """One review's mentions over all its sections, in one language detected on all its text."""
     sections = review.sections()
     review.lang = review.lang or detect_language("\n".join([review.title or "", *sections.values()]))
-    items = [TagInput(name, text, name, lang=review.lang) for name, text in sections.items()]
-    mentions = [
-        {
-            "section": result.id,
-            "unit_index": m.unit_index,
-            "start_char": m.start_char,
-            "end_char": m.end_char,
-            "unit_text": m.text,
-            "theme": m.theme,
-            "polarity": m.polarity,
-            "score": m.score,
-            "model_version": tagger.version,
-        }
-        for result in tagger.tag(items)
-        for m in result.mentions
-    ]
-    return TaggedReview(review, mentions, tagger.version)
+    return TaggedReview(review, tagger.tag_sections(sections, review.lang), tagger.version)
 
 
 def load(
@@ -256,5 +224,5 @@ def load(
         rebuild_index(con)
         taken_down = forgotten_among(con, [tagged.review.review_id for tagged in batch])
     if taken_down:  # a takedown holds in the run files too, not only in the warehouse
-        forget_in_run_files(tagged_path.parent.parent, taken_down, ErasureReport())
+        forget_in_run_files(tagged_path.parent.parent, taken_down)
     return loaded

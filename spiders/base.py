@@ -13,8 +13,8 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord, problems
+from revint.record import ReviewRecord, problems
+from revint.spiders.parsers.page import ParsedPage
 
 CANARY_URLS_KEPT: Final = 50
 

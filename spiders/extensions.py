@@ -13,6 +13,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from revint.runfiles import stats_path
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,10 +24,6 @@ def required_path(crawler: Crawler, setting: str) -> Path:
     if not value:
         raise NotConfigured(f"{setting} is not set")
     return Path(value)
-
-
-def stats_path(output: Path) -> Path:
-    return output.with_suffix(".stats.json")
 
 
 class StatsFile:

@@ -16,8 +16,8 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from spiders.archive import ArchivedPage, ArchiveWriter
-from spiders.extensions import required_path
+from revint.archive import ArchivedPage, ArchiveWriter
+from revint.spiders.extensions import required_path
 
 logger = logging.getLogger(__name__)
 

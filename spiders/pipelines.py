@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -11,45 +9,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from spiders.extensions import required_path
-from spiders.record import ReviewRecord, dumps, problems
-from spiders.runlock import RunLock
-
-
-def problem_code(problem: str) -> str:
-    """A stats key for a validation problem: its words without the values ("rating-outside")."""
-    words = re.sub(r"'[^']*'|[\w-]*\d[\w.=-]*|[^\w\s-]", " ", problem).split()
-    return "-".join(words)
-
-
-def review_id_of(line: str | bytes) -> str | None:
-    """The review id of a JSON Lines output line: a record (reviews.jsonl) or a tagged review (tagged.jsonl).
-
-    None for a line that does not decode, such as one torn by a kill.
-    """
-    try:
-        row = json.loads(line)
-    except ValueError:
-        return None
-    review = row.get("review", row) if isinstance(row, dict) else None
-    found = review.get("review_id") if isinstance(review, dict) else None
-    return found if isinstance(found, str) else None
-
-
-def intact_output(path: Path) -> tuple[set[str], int]:
-    """The review ids in a JSON Lines output and the size of its intact part (up to a line torn by a kill)."""
-    ids: set[str] = set()
-    size = 0
-    if not path.exists():
-        return ids, size
-    with path.open("rb") as lines:
-        for line in lines:
-            review_id = review_id_of(line) if line.endswith(b"\n") else None
-            if review_id is None:
-                break
-            ids.add(review_id)
-            size += len(line)
-    return ids, size
+from revint.record import ReviewRecord, dumps, problem_code, problems
+from revint.runfiles import RunLock, intact_output
+from revint.spiders.extensions import required_path
 
 
 class _CrawlerAware:

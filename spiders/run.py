@@ -11,7 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
 
-from spiders.base import ReviewSpider
+from revint.spiders.base import ReviewSpider
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
@@ -26,7 +26,7 @@ def _pairs(values: list[str]) -> dict[str, str]:
 
 def project_settings() -> Settings:
     settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+    settings.setmodule("revint.spiders.settings", priority="project")
     return settings
 
 

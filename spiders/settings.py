@@ -1,11 +1,13 @@
 """Scrapy settings: polite by default (robots.txt, AutoThrottle, a per-domain delay, an identifying user agent,
 spaced-out bounded retries honouring Retry-After), resumable (JOBDIR, set per run by pipeline.stages.crawl)."""
 
-BOT_NAME = "revint"
-SPIDER_MODULES = ["spiders.sites"]
-NEWSPIDER_MODULE = "spiders.sites"
+from revint.constants import user_agent
 
-USER_AGENT = "revint/0.1 (employer-review research crawler; +https://github.com/revint/revint)"
+BOT_NAME = "revint"
+SPIDER_MODULES = ["revint.spiders.sites"]
+NEWSPIDER_MODULE = "revint.spiders.sites"
+
+USER_AGENT = user_agent()
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -24,18 +26,18 @@ FEED_EXPORT_ENCODING = "utf-8"
 META_COPY_WARN_SKIP_KEYS = ["retry_times"]  # counted by get_retry_request, which ReviewSpider uses on cut pages
 
 ITEM_PIPELINES = {
-    "spiders.pipelines.ValidateRecord": 100,
-    "spiders.pipelines.DropDuplicateReviews": 200,
-    "spiders.pipelines.WriteJsonLines": 900,
+    "revint.spiders.pipelines.ValidateRecord": 100,
+    "revint.spiders.pipelines.DropDuplicateReviews": 200,
+    "revint.spiders.pipelines.WriteJsonLines": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.PoliteRetry": 550,
+    "revint.spiders.middlewares.PoliteRetry": 550,
 }
-SPIDER_MIDDLEWARES = {"spiders.middlewares.ArchivePages": 100}  # after HttpErrorMiddleware (50): 2xx only
+SPIDER_MIDDLEWARES = {"revint.spiders.middlewares.ArchivePages": 100}  # after HttpErrorMiddleware (50): 2xx only
 EXTENSIONS = {
-    "spiders.extensions.StatsFile": 500,
-    "spiders.extensions.ResumableJob": 600,  # after SpiderState (0), which saves the spider state on close
+    "revint.spiders.extensions.StatsFile": 500,
+    "revint.spiders.extensions.ResumableJob": 600,  # after SpiderState (0), which saves the spider state on close
 }
 
 REVINT_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one

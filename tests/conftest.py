@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import stages
-from pipeline.sample_site import serve_sample_site
-from pipeline.settings import Settings
+from revint.pipeline import stages
+from revint.pipeline.sample_site import serve_sample_site
+from revint.settings import Settings
 
 
 def temporary_settings(root: Path) -> Settings:

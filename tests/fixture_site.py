@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from pipeline.sample_site import SampleCompany, render_company_page, serve_locally
-from pipeline.settings import Settings
-from pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
-from spiders.record import ReviewRecord
+from revint.pipeline.sample_site import SampleCompany, render_company_page, serve_locally
+from revint.pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
+from revint.record import ReviewRecord
+from revint.settings import Settings
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /membres/\nDisallow: /prive/\n"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.sample_site import serve_locally
-from pipeline.settings import REPO_ROOT
+from revint.pipeline.sample_site import serve_locally
+from revint.settings import REPO_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sites"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"

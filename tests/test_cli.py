@@ -14,7 +14,7 @@ from tests.conftest import SampleRun
 
 def revint(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
+        [sys.executable, "-m", "revint.pipeline.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.sample_site import load_companies, render_company_page, render_review, serve_sample_site
-from pipeline.settings import REPO_ROOT
-from pipeline.stages import CrawlSummary
-from spiders.companies import canonical_company_id
-from spiders.record import ReviewRecord
+from revint.companies import canonical_company_id
+from revint.pipeline.sample_site import load_companies, render_company_page, render_review, serve_sample_site
+from revint.pipeline.stages import CrawlSummary
+from revint.record import ReviewRecord
+from revint.settings import REPO_ROOT
 from tests.fixture_site import FixtureSite, company, crawl_settings, review, run_crawl
 
 SITE_DIR = REPO_ROOT / "data" / "sample_site"

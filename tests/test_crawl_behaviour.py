@@ -26,16 +26,15 @@ import pytest
 from scrapy.utils.response import response_status_message
 from scrapy.utils.test import get_crawler
 
-from pipeline import stages
-from pipeline.sample_site import SampleCompany, render_company_page, render_review
-from pipeline.settings import Settings
-from pipeline.warehouse.load import TaggedReview
-from spiders.archive import read_archive
-from spiders.companies import canonical_company_id
-from spiders.extensions import stats_path
-from spiders.middlewares import retry_after_seconds
-from spiders.pipelines import DropDuplicateReviews, WriteJsonLines
-from spiders.record import MAX_TEXT_CHARS, ReviewRecord
+from revint.archive import read_archive
+from revint.companies import canonical_company_id
+from revint.pipeline import stages
+from revint.pipeline.sample_site import SampleCompany, render_company_page, render_review
+from revint.record import MAX_TEXT_CHARS, ReviewRecord, TaggedReview
+from revint.settings import Settings
+from revint.spiders.extensions import stats_path
+from revint.spiders.middlewares import retry_after_seconds
+from revint.spiders.pipelines import DropDuplicateReviews, WriteJsonLines
 from tests.fixture_site import FixtureSite, Reply, company, company_pages, crawl_settings, review, run_crawl
 
 RETRY_AFTER_MAX = 2.0  # the test crawls' cap on a Retry-After wait (the default is 600 s)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import stages
-from pipeline.settings import Settings
-from pipeline.warehouse.load import read_tagged
+from revint.pipeline import stages
+from revint.runfiles import read_tagged
+from revint.settings import Settings
 from tests.conftest import SampleRun
 
 
@@ -21,7 +21,7 @@ def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
         "REVINT_SAMPLE_SITE": str(Settings.from_env().sample_site_dir),
     }
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "demo"],
+        [sys.executable, "-m", "revint.pipeline.cli", "demo"],
         capture_output=True,
         text=True,
         timeout=600,

@@ -21,11 +21,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from models.taxonomy import THEME_IDS
-from pipeline.settings import REPO_ROOT
-from spiders.parsers.glassdoor import parse_graphql, parse_page
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord, dumps, problems
+from revint.record import ReviewRecord, dumps, problems
+from revint.settings import REPO_ROOT
+from revint.spiders.parsers.glassdoor import parse_graphql, parse_page
+from revint.spiders.parsers.page import ParsedPage
+from revint.taxonomy import THEME_IDS
 
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 DATALAKE = CORPUS / "glassdoor-fr-datalake"

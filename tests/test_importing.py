@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.importing import (
+from revint.pipeline.importing import (
     Document,
     ParseReport,
     canonical_url,
@@ -26,9 +26,9 @@ from pipeline.importing import (
     reparse_run,
     write_valid,
 )
-from pipeline.settings import Settings
-from pipeline.stages import read_reviews
-from spiders.record import ReviewRecord
+from revint.pipeline.stages import read_reviews
+from revint.record import ReviewRecord
+from revint.settings import Settings
 from tests.sites import FETCHED_AT, FIXTURES
 
 SAVED_AT = datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)  # even: zip files keep 2-second times

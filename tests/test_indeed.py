@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from spiders.parsers.french import parse_french_date
-from spiders.parsers.indeed import SOURCE, parse_export, parse_page
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.structured import assigned_json, selector
-from spiders.record import dumps, problems
+from revint.record import dumps, problems
+from revint.spiders.parsers.french import parse_french_date
+from revint.spiders.parsers.indeed import SOURCE, parse_export, parse_page
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.structured import assigned_json, selector
 from tests.sites import FETCHED_AT, corpus_file, fixture
 
 URL = "https://fr.indeed.com/cmp/Fournil-Castagne/reviews"

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from pipeline.insights.render import as_html, as_text
-from pipeline.insights.report import CompanyNotFound, company_report, find_company, pick_questions, question_bank
-from pipeline.warehouse.db import connect
+from revint.pipeline.insights.render import as_html, as_text
+from revint.pipeline.insights.report import CompanyNotFound, company_report, find_company, pick_questions, question_bank
+from revint.pipeline.warehouse.db import connect
 from tests.conftest import SampleRun
 
 SAMPLE_COMPANIES = 7

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from models.taxonomy import themes_for_rating_label
-from spiders.parsers.kununu import FACTORS, SOURCE, parse_export, parse_page
-from spiders.parsers.page import ParsedPage
-from spiders.record import problems
+from revint.record import problems
+from revint.spiders.parsers.kununu import FACTORS, SOURCE, parse_export, parse_page
+from revint.spiders.parsers.page import ParsedPage
+from revint.taxonomy import themes_for_rating_label
 from tests.sites import FETCHED_AT, corpus_file, fixture
 
 URL = "https://www.kununu.com/de/brotwerk-sommer/kommentare"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models.components import ThemeRules
-from models.lexicon import TermTrie, compile_terms, load_rules
-from models.text import fold
+from revint.models.components import ThemeRules
+from revint.models.lexicon import TermTrie, compile_terms, load_rules
+from revint.text import fold
 
 TERMS = {
     "compensation": ["ticket* resto*", "salaire*", "13e mois", "n+1 prime"],

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from pipeline.settings import REPO_ROOT
+from revint.settings import REPO_ROOT
 from tests.conftest import SampleRun
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from models.tagger import Tagger
-from pipeline.retag import retag
-from pipeline.warehouse.db import connect
-from pipeline.warehouse.load import TaggedReview, load_batch
+from revint.models.tagger import Tagger
+from revint.pipeline.retag import retag
+from revint.pipeline.warehouse.db import connect
+from revint.pipeline.warehouse.load import load_batch
+from revint.record import TaggedReview
 from tests.test_warehouse import mention, review
 
 
 def test_retag_replaces_mentions_of_older_versions_and_then_has_nothing_to_do(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
-    old = mention("career", "positive") | {"model_version": "old"}
+    old = replace(mention("career", "positive"), model_version="old")
     load_batch(
         con,
         [

@@ -13,19 +13,19 @@ from typing import Any
 
 import pytest
 
-from models.taxonomy import THEME_IDS, themes_for_rating_label
-from pipeline.sample_site import (
+from revint.companies import canonical_company_id
+from revint.pipeline.sample_site import (
     SUBRATING_LABELS,
     SampleCompany,
     load_companies,
     render_company_page,
     render_review,
 )
-from pipeline.settings import REPO_ROOT
-from spiders.companies import canonical_company_id
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.sample_site import SOURCE, parse_page
-from spiders.record import EMPLOYMENT_STATUSES, MAX_TEXT_CHARS, ReviewRecord, dumps, problems
+from revint.record import EMPLOYMENT_STATUSES, MAX_TEXT_CHARS, ReviewRecord, dumps, problems
+from revint.settings import REPO_ROOT
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.sample_site import SOURCE, parse_page
+from revint.taxonomy import THEME_IDS, themes_for_rating_label
 
 SITE_DIR = REPO_ROOT / "data" / "sample_site"
 HOST = "http://127.0.0.1:8000"

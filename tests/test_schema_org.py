@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 
-from spiders.parsers.french import parse_decimal, parse_french_date
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.schema_org import parse_page, source_for
-from spiders.parsers.structured import (
+from revint.record import dumps, problems
+from revint.spiders.parsers.french import parse_decimal, parse_french_date
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.schema_org import parse_page, source_for
+from revint.spiders.parsers.structured import (
     REVIEW_TYPES,
     CompanyInfo,
     clean_text,
@@ -27,7 +28,6 @@ from spiders.parsers.structured import (
     selector,
     theme_subratings,
 )
-from spiders.record import dumps, problems
 from tests.sites import FETCHED_AT, FIXTURES, fixture
 
 URL = "https://www.avis-boulot.example/entreprise/verrerie-dumas/avis"

@@ -18,16 +18,16 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.test import get_crawler
 from w3lib.encoding import html_to_unicode
 
-from pipeline.importing import reparse_run
-from pipeline.settings import Settings
-from pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
-from spiders.archive import ArchivedPage, ArchiveWriter
-from spiders.base import ReviewSpider
-from spiders.parsers import glassdoor, indeed, kununu, sample_site
-from spiders.parsers.registry import SOURCES, parsers_for
-from spiders.parsers.sitemap import MAX_SITEMAP_BYTES, robots_sitemaps, sitemap_locations
-from spiders.record import ReviewRecord
-from spiders.sites.schema_org import SchemaOrgSpider
+from revint.archive import ArchivedPage, ArchiveWriter
+from revint.pipeline.importing import reparse_run
+from revint.pipeline.stages import CrawlSummary, crawl, new_run_dir, read_reviews
+from revint.record import ReviewRecord
+from revint.settings import Settings
+from revint.spiders.base import ReviewSpider
+from revint.spiders.parsers import glassdoor, indeed, kununu, sample_site
+from revint.spiders.parsers.registry import SOURCES, parsers_for
+from revint.spiders.parsers.sitemap import MAX_SITEMAP_BYTES, robots_sitemaps, sitemap_locations
+from revint.spiders.sites.schema_org import SchemaOrgSpider
 from tests.conftest import temporary_settings
 from tests.sites import FETCHED_AT, FIXTURES, corpus_file, serve_routes
 from tests.test_cli import revint
@@ -176,7 +176,7 @@ def test_a_crawl_is_rebuilt_from_its_raw_archive(site_crawl: SiteCrawl) -> None:
 
 
 def test_every_spider_has_its_parsers_and_the_same_source() -> None:
-    loader = SpiderLoader.from_settings(ScrapySettings({"SPIDER_MODULES": ["spiders.sites"]}))
+    loader = SpiderLoader.from_settings(ScrapySettings({"SPIDER_MODULES": ["revint.spiders.sites"]}))
     assert set(loader.list()) == set(SOURCES) == {"glassdoor", "indeed", "kununu", "schema_org", "sample"}
     for name, source in [(module.SOURCE, module.SOURCE) for module in (glassdoor, indeed, kununu, sample_site)] + [
         ("schema_org", "schema_org")  # its records name their site instead (schema_org.source_for)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from models.components import ThemeRules
-from models.lang import detect_language
-from models.lexicon import load_rules
-from models.tagger import Tagger, TagInput, TagResult
-from models.taxonomy import THEME_IDS
+from revint.models.components import ThemeRules
+from revint.models.lang import detect_language
+from revint.models.lexicon import load_rules
+from revint.models.tagger import Tagger, TagInput, TagResult
+from revint.taxonomy import THEME_IDS
 
 
 @pytest.fixture(scope="module")

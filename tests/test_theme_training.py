@@ -12,14 +12,14 @@ import numpy
 import pytest
 import spacy
 
-from models.classifier import package
-from models.features import Featurizer
-from models.tagger import MODEL_DIR, Tagger, TagInput
-from models.taxonomy import THEME_IDS
-from models.theme_model import LABELS, OUTPUTS, ThemeModel
-from models.train.corpus import GLASSDOOR_PAGES, Example, annotated_units, load, written_examples
-from models.train.evaluate import score
-from models.train.fit import fit
+from revint.models.classifier import package
+from revint.models.features import Featurizer
+from revint.models.tagger import MODEL_DIR, Tagger, TagInput
+from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
+from revint.models.train.corpus import GLASSDOOR_PAGES, Example, annotated_units, load, written_examples
+from revint.models.train.evaluate import score
+from revint.models.train.fit import fit
+from revint.taxonomy import THEME_IDS
 
 SETTINGS = {
     "seed": 0,

@@ -9,9 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.warehouse.db import SQL_DIR, DataQualityError, connect
-from pipeline.warehouse.load import TaggedReview, load_batch
-from spiders.record import ReviewRecord
+from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, connect
+from revint.pipeline.warehouse.load import load_batch
+from revint.record import Mention, ReviewRecord, TaggedReview
+from revint.taxonomy import Polarity
+
+MIGRATIONS = sorted((SQL_DIR / "migrations").glob("*.sql"))
 
 
 def review(number: int, company: str = "acme", **fields: object) -> ReviewRecord:
@@ -31,18 +34,18 @@ def review(number: int, company: str = "acme", **fields: object) -> ReviewRecord
     return replace(base, **fields)  # type: ignore[arg-type]
 
 
-def mention(theme: str = "compensation", polarity: str = "negative", unit: int = 0) -> dict[str, object]:
-    return {
-        "section": "cons",
-        "unit_index": unit,
-        "start_char": 0,
-        "end_char": 11,
-        "unit_text": "Salaire bas",
-        "theme": theme,
-        "polarity": polarity,
-        "score": 0.8,
-        "model_version": "test",
-    }
+def mention(theme: str = "compensation", polarity: Polarity = "negative", unit: int = 0) -> Mention:
+    return Mention(
+        section="cons",
+        unit_index=unit,
+        start_char=0,
+        end_char=11,
+        unit_text="Salaire bas",
+        theme=theme,
+        polarity=polarity,
+        score=0.8,
+        model_version="test",
+    )
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
@@ -82,7 +85,7 @@ def test_a_first_version_warehouse_is_upgraded_in_place_without_data_loss(tmp_pa
     assert upgraded.execute("SELECT review_id, cons, recommends FROM reviews").fetchall() == [
         ("t:1", "Salaire bas", None)
     ]
-    assert upgraded.execute("SELECT max(version) FROM schema_migrations").fetchone() == (3,)
+    assert upgraded.execute("SELECT max(version) FROM schema_migrations").fetchone() == (len(MIGRATIONS),)
     load_batch(upgraded, [TaggedReview(review(2, recommends=True), [mention()])])
     assert upgraded.execute("SELECT count(*) FROM reviews WHERE recommends").fetchone() == (1,)
 

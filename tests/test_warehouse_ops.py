@@ -15,21 +15,17 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.sample_site import render_company_page
-from pipeline.stages import known_review_ids, load
-from pipeline.warehouse.db import connect, write_session
-from pipeline.warehouse.erasure import (
-    ErasureReport,
-    check_review_ids,
-    forget_in_archives,
-    forget_in_run_files,
-    forget_in_warehouse,
-)
-from pipeline.warehouse.export import export_parquet, record_export
-from pipeline.warehouse.load import TaggedReview, apply_directory, load_batch
-from pipeline.warehouse.search import rebuild_index, search
-from spiders.archive import ArchivedPage, ArchiveWriter, read_archive
-from spiders.runlock import run_lock
+from revint.archive import ArchivedPage, ArchiveWriter, read_archive
+from revint.pipeline.forget import forget_in_archives, forget_in_run_files
+from revint.pipeline.sample_site import render_company_page
+from revint.pipeline.stages import known_review_ids, load
+from revint.pipeline.warehouse.db import connect, write_session
+from revint.pipeline.warehouse.erasure import check_review_ids, forget_in_warehouse
+from revint.pipeline.warehouse.export import export_parquet, record_export
+from revint.pipeline.warehouse.load import apply_directory, load_batch
+from revint.pipeline.warehouse.search import rebuild_index, search
+from revint.record import TaggedReview
+from revint.runfiles import run_lock
 from tests.conftest import SampleRun
 from tests.fixture_site import company
 from tests.fixture_site import review as sample_review
@@ -78,8 +74,8 @@ def test_analysts_query_without_failing_while_loads_run(tmp_path: Path) -> None:
 
 LOADER = """
 import sys
-from pipeline.warehouse.db import write_session
-from pipeline.warehouse.load import load_batch
+from revint.pipeline.warehouse.db import write_session
+from revint.pipeline.warehouse.load import load_batch
 from tests.test_warehouse_ops import batch
 with write_session(__import__("pathlib").Path(sys.argv[1])) as con:
     print("writing", flush=True)
@@ -123,16 +119,15 @@ def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None
     run = tmp_path / "runs" / "r1"
     run.mkdir(parents=True)
     (run / "tagged.jsonl").write_text("".join(t.to_json_line() + "\n" for t in batch(0, 3)), encoding="utf-8")
-    report = ErasureReport()
-    forget_in_warehouse(con, ["test:1"], report)
-    forget_in_run_files(tmp_path / "runs", {"test:1"}, report)
-    assert report.reviews_removed == 1 and report.rows_removed["mentions"] == 1
+    erased = forget_in_warehouse(con, ["test:1"])
+    lines_removed = forget_in_run_files(tmp_path / "runs", {"test:1"})
+    assert erased.reviews_removed == 1 and erased.rows_removed["mentions"] == 1
     for table in ("reviews", "mentions", "review_subratings"):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE review_id = 'test:1'").fetchone() == (0,)
     exported = duckdb.sql(f"SELECT review_id FROM read_parquet('{tmp_path}/export/reviews/*/*/*.parquet')").fetchall()
     assert ("test:1",) not in exported and len(exported) == 2
     assert "test:1" not in (run / "tagged.jsonl").read_text(encoding="utf-8")
-    assert report.run_lines_removed == 1
+    assert lines_removed == 1
 
     summary = load_batch(con, batch(0, 3))  # a later crawl brings it back: the takedown holds
     assert summary.reviews_forgotten_skipped == 1 and summary.reviews_total == 2
@@ -192,10 +187,9 @@ def test_forget_drops_the_archived_pages_that_show_the_review_and_keeps_the_othe
     for name, html in pages.items():
         archive.write(ArchivedPage(f"http://127.0.0.1/{name}", datetime.now(UTC), 200, "sample", html.encode()))
     archive.close()
-    report = ErasureReport()
-    forget_in_archives(tmp_path / "runs", {"sample:r1"}, report)
+    removed = forget_in_archives(tmp_path / "runs", {"sample:r1"})
     assert [page.url for page in read_archive(tmp_path / "runs" / "r1" / "archive")] == ["http://127.0.0.1/p2"]
-    assert report.archived_pages_removed == 1
+    assert removed == 1
 
 
 def test_forget_refuses_ids_that_could_match_anything() -> None:
@@ -207,9 +201,7 @@ def test_forget_keeps_torn_run_file_lines_and_goes_on(tmp_path: Path) -> None:
     run.mkdir(parents=True)
     whole = [t.to_json_line() + "\n" for t in batch(0, 2)]
     (run / "tagged.jsonl").write_text("".join(whole) + whole[0][:40], encoding="utf-8")
-    report = ErasureReport()
-    forget_in_run_files(tmp_path / "runs", {"test:0"}, report)
-    assert report.run_lines_removed == 1
+    assert forget_in_run_files(tmp_path / "runs", {"test:0"}) == 1
     assert (run / "tagged.jsonl").read_text(encoding="utf-8") == whole[1] + whole[0][:40]
 
 
@@ -218,8 +210,8 @@ def test_forget_waits_for_the_run_writer_and_keeps_what_it_appended(tmp_path: Pa
     run.mkdir(parents=True)
     lines = [t.to_json_line() + "\n" for t in batch(0, 3)]
     (run / "tagged.jsonl").write_text(lines[0] + lines[1], encoding="utf-8")
-    report = ErasureReport()
-    forgetting = threading.Thread(target=forget_in_run_files, args=(tmp_path / "runs", {"test:0"}, report))
+    removed: list[int] = []
+    forgetting = threading.Thread(target=lambda: removed.append(forget_in_run_files(tmp_path / "runs", {"test:0"})))
     with run_lock(run):  # a tag stage (or a crawl) writing this run
         forgetting.start()
         time.sleep(0.3)
@@ -229,7 +221,7 @@ def test_forget_waits_for_the_run_writer_and_keeps_what_it_appended(tmp_path: Pa
     forgetting.join(timeout=10)
     # ...then rewrites the file with the line appended meanwhile
     assert (run / "tagged.jsonl").read_text(encoding="utf-8") == lines[1] + lines[2]
-    assert report.run_lines_removed == 1
+    assert removed == [1]
 
 
 def test_a_forgotten_review_crawled_again_is_removed_from_the_new_run_files(

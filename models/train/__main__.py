@@ -22,11 +22,11 @@ from typing import Any
 import numpy
 from spacy.util import load_config
 
-from models.classifier import package
-from models.train.corpus import CorpusMissing, load
-from models.train.evaluate import evaluate, gold, score
-from models.train.fit import choose_thresholds, decide, fit, out_of_fold
-from pipeline.settings import REPO_ROOT
+from revint.models.classifier import package
+from revint.models.train.corpus import CorpusMissing, load
+from revint.models.train.evaluate import evaluate, gold, score
+from revint.models.train.fit import choose_thresholds, decide, fit, out_of_fold
+from revint.settings import REPO_ROOT
 
 CONFIG = Path(__file__).parent / "config.cfg"
 PACKAGE_DIR = REPO_ROOT / "models" / "revint_themes"

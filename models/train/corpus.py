@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.theme_model import LABELS
-from pipeline.settings import REPO_ROOT
-from spiders.parsers.glassdoor import parse_page
-from spiders.record import ReviewRecord
+from revint.models.theme_model import LABELS
+from revint.record import ReviewRecord
+from revint.settings import REPO_ROOT
+from revint.spiders.parsers.glassdoor import parse_page
 
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"

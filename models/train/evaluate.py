@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
-from models.components import Mention
-from models.taxonomy import THEME_IDS
+from revint.models.components import UnitMention
+from revint.taxonomy import THEME_IDS
 
 if TYPE_CHECKING:
-    from models.train.corpus import Example
+    from revint.models.train.corpus import Example
 
 Labels = frozenset[tuple[str, str]]  # (theme, polarity) pairs of one unit
 
@@ -94,7 +94,7 @@ def predict(pipelines: Mapping[str, Language], examples: list[Example]) -> list[
         doc = nlp.make_doc(example.text)
         doc._.section = example.section
         doc._.lang = example.lang
-        mentions: list[Mention] = nlp(doc)._.mentions or []
+        mentions: list[UnitMention] = nlp(doc)._.mentions or []
         found.append(frozenset((m.theme, m.polarity) for m in mentions))
     return found
 

@@ -13,11 +13,11 @@ from joblib import Parallel, delayed
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from models.features import N_FEATURES, Featurizer, UnitEncoder, inverse_document_frequency
-from models.taxonomy import THEME_IDS
-from models.theme_model import LABELS, OUTPUTS, ThemeModel
-from models.train.corpus import Example
-from models.train.evaluate import Labels, gold, score
+from revint.models.features import N_FEATURES, Featurizer, UnitEncoder, inverse_document_frequency
+from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
+from revint.models.train.corpus import Example
+from revint.models.train.evaluate import Labels, gold, score
+from revint.taxonomy import THEME_IDS
 
 
 def feature_matrix(encode: UnitEncoder, examples: Sequence[Example]) -> csr_matrix:

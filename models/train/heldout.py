@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.tagger import Tagger
-from models.train.corpus import CORPUS, CorpusMissing, Example, glassdoor_reviews, heldout_employers, unit_hash
-from models.train.evaluate import evaluate
-from spiders.parsers.glassdoor_json import parse_graphql
-from spiders.parsers.indeed import parse_export
-from spiders.record import ReviewRecord
+from revint.models.tagger import Tagger
+from revint.models.train.corpus import CORPUS, CorpusMissing, Example, glassdoor_reviews, heldout_employers, unit_hash
+from revint.models.train.evaluate import evaluate
+from revint.record import ReviewRecord
+from revint.spiders.parsers.glassdoor_json import parse_graphql
+from revint.spiders.parsers.indeed import parse_export
 
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
 RESULTS = EVALUATION / "results.json"

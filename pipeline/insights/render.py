@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.insights.report import CompanyReport, ThemeFinding
+from revint.pipeline.insights.report import CompanyReport, ThemeFinding
 
 WORDS = {
     "fr": {

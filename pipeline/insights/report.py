@@ -13,9 +13,10 @@ from typing import Any
 
 import duckdb
 
-from models.taxonomy import THEMES
-from models.text import fold
-from spiders.companies import canonical_company_id
+from revint.companies import canonical_company_id
+from revint.constants import sql_parameters
+from revint.taxonomy import THEMES
+from revint.text import fold
 
 INSIGHTS_DIR = Path(__file__).parent
 
@@ -143,7 +144,8 @@ def _findings(
     """Ranked themes with quotes; a review quoted for one theme is not quoted again for a later one."""
     rows = con.execute(
         insight_sql("company_themes"),
-        {"company_id": company_id, "polarity": polarity, "min_reviews": 2, "top": top},
+        {"company_id": company_id, "polarity": polarity, "min_reviews": 2, "top": top}
+        | sql_parameters(insight_sql("company_themes")),
     ).fetchall()
     candidates_of: dict[str, list[Quote]] = {theme: [] for theme, *_ in rows}
     for theme, *quote in con.execute(

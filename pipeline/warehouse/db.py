@@ -14,8 +14,9 @@ from types import MappingProxyType
 
 import duckdb
 
-from models.taxonomy import THEME_IDS
-from pipeline.warehouse.search import load_fts
+from revint.constants import TAGGED_LANGUAGES, sql_parameters
+from revint.pipeline.warehouse.search import load_fts
+from revint.taxonomy import THEMES
 
 SQL_DIR = Path(__file__).parent / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
@@ -113,6 +114,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         done.append(path.name)
+    seed_contract(con)
     marts = {path.stem for path in (SQL_DIR / "marts").glob("*.sql")}
     existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if done or not marts <= existing:
@@ -120,17 +122,31 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return done
 
 
+def seed_contract(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the tables that hold the contract's vocabularies: taxonomy themes, tagged languages."""
+    seeds = named_queries("seeds.sql")
+    con.execute("BEGIN TRANSACTION")
+    con.execute(seeds["clear_taxonomy_themes"])
+    con.executemany(seeds["insert_taxonomy_theme"], [[theme, *labels] for theme, labels in THEMES.items()])
+    con.execute(seeds["clear_tagged_languages"])
+    con.executemany(seeds["insert_tagged_language"], [[lang] for lang in TAGGED_LANGUAGES])
+    con.execute("COMMIT")
+
+
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the mart tables from the raw tables (in file order: later marts may read earlier ones).
+    """Rebuild the staging views, then the mart tables from them (in file order: later marts may read earlier ones).
 
     Marts are tables, not views, so that a company's concerns are a lookup even on a million reviews;
     every write (load, forget) refreshes them inside its own transaction.
     """
     views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    for path in sorted((SQL_DIR / "staging").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
         if path.stem in views:  # marts were views in early warehouses
             con.execute(f"DROP VIEW {path.stem}")
-        con.execute(path.read_text(encoding="utf-8"))
+        query = path.read_text(encoding="utf-8")
+        con.execute(query, sql_parameters(query))
 
 
 @cache
@@ -144,16 +160,10 @@ def named_queries(file_name: str) -> Mapping[str, str]:
     return MappingProxyType(named)
 
 
-def checks() -> dict[str, str]:
-    """The named key-check queries of sql/checks.sql."""
-    themes = ", ".join(f"'{theme}'" for theme in THEME_IDS)
-    return {name: query.replace("{themes}", themes) for name, query in named_queries("checks.sql").items()}
-
-
 def run_checks(con: duckdb.DuckDBPyConnection) -> None:
     """Raise DataQualityError naming every failed check with an example of its offending rows."""
     failures = []
-    for name, query in checks().items():
+    for name, query in named_queries("checks.sql").items():
         rows = con.execute(f"SELECT * FROM ({query}) LIMIT 3").fetchall()
         if rows:
             failures.append(f"{name}: e.g. {rows}")

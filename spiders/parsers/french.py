@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Final
 
-from models.taxonomy import normalize_label
+from revint.taxonomy import normalize_label
 
 # Month names and the abbreviations sites print, compared without accents or a trailing dot.
 MONTHS: Final[dict[str, int]] = {

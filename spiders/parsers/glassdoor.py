@@ -13,11 +13,11 @@ from typing import Any
 
 from parsel import Selector
 
-from spiders.parsers import glassdoor_html, glassdoor_json
-from spiders.parsers.glassdoor_common import RATING_LABELS_FR, SOURCE
-from spiders.parsers.glassdoor_json import parse_graphql
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord
+from revint.record import ReviewRecord
+from revint.spiders.parsers import glassdoor_html, glassdoor_json
+from revint.spiders.parsers.glassdoor_common import RATING_LABELS_FR, SOURCE
+from revint.spiders.parsers.glassdoor_json import parse_graphql
+from revint.spiders.parsers.page import ParsedPage
 
 __all__ = ["SOURCE", "parse_graphql", "parse_page"]
 

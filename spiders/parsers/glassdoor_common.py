@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urljoin
 
-from models.taxonomy import normalize_label, themes_for_rating_label
+from revint.taxonomy import normalize_label, themes_for_rating_label
 
 SOURCE: Final = "glassdoor"
 

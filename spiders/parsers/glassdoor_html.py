@@ -17,10 +17,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from models.taxonomy import normalize_label
-from spiders.companies import canonical_company_id
-from spiders.parsers.glassdoor_common import SOURCE, clean_text, job_title, number, rating_maps, review_url
-from spiders.record import ReviewRecord
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.glassdoor_common import SOURCE, clean_text, job_title, number, rating_maps, review_url
+from revint.taxonomy import normalize_label
 
 _BLOCKS: Final = (
     "//li[contains(concat(' ', normalize-space(@class), ' '), ' empReview ') or starts-with(@id, 'empReview_')]"

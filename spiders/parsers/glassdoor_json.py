@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from spiders.companies import canonical_company_id
-from spiders.parsers.glassdoor_common import (
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.glassdoor_common import (
     RATING_LABELS_EN,
     SOURCE,
     clean_text,
@@ -23,8 +24,7 @@ from spiders.parsers.glassdoor_common import (
     rating_maps,
     review_url,
 )
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord
+from revint.spiders.parsers.page import ParsedPage
 
 _APOLLO_STATE: Final = re.compile(r"__APOLLO_STATE__\s*=\s*")
 _EMPLOYMENT: Final = {

@@ -14,11 +14,11 @@ import re
 from datetime import datetime
 from typing import Any, Final
 
-from models.taxonomy import normalize_label
-from spiders.companies import canonical_company_id
-from spiders.parsers.french import parse_french_date
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.structured import (
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.french import parse_french_date
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.structured import (
     add_records,
     assigned_json,
     clean_text,
@@ -28,7 +28,7 @@ from spiders.parsers.structured import (
     start_page,
     theme_subratings,
 )
-from spiders.record import ReviewRecord
+from revint.taxonomy import normalize_label
 
 SOURCE = "indeed"
 INITIAL_DATA: Final = "window._initialData"

@@ -22,10 +22,10 @@ from typing import Any, Final
 
 from parsel import Selector
 
-from models.taxonomy import normalize_label
-from spiders.companies import canonical_company_id
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.structured import (
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.structured import (
     add_records,
     clean_text,
     content_id,
@@ -35,7 +35,7 @@ from spiders.parsers.structured import (
     start_page,
     theme_subratings,
 )
-from spiders.record import ReviewRecord
+from revint.taxonomy import normalize_label
 
 SOURCE = "kununu"
 FACTORS: Final = (

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from spiders.record import ReviewRecord
+from revint.record import ReviewRecord
 
 
 @dataclass

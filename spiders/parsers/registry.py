@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from spiders.parsers import glassdoor, indeed, kununu, sample_site, schema_org
-from spiders.parsers.page import ParsedPage
+from revint.spiders.parsers import glassdoor, indeed, kununu, sample_site, schema_org
+from revint.spiders.parsers.page import ParsedPage
 
 # (page text, the page's URL, fetch time)
 PageParser = Callable[[str, str, datetime], ParsedPage]

@@ -7,10 +7,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from models.taxonomy import themes_for_rating_label
-from spiders.companies import canonical_company_id
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.page import ParsedPage
+from revint.taxonomy import themes_for_rating_label
 
 SOURCE = "sample"
 

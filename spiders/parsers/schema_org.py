@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.structured import (
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.structured import (
     REVIEW_TYPES,
     find_typed,
     review_record,

@@ -19,11 +19,11 @@ from urllib.parse import unquote, urljoin
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from models.taxonomy import themes_for_rating_label
-from spiders.companies import canonical_company_id
-from spiders.parsers.french import parse_decimal, parse_french_date
-from spiders.parsers.page import ParsedPage
-from spiders.record import ReviewRecord
+from revint.companies import canonical_company_id
+from revint.record import ReviewRecord
+from revint.spiders.parsers.french import parse_decimal, parse_french_date
+from revint.spiders.parsers.page import ParsedPage
+from revint.taxonomy import themes_for_rating_label
 
 JsonObject = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """Spider for Kununu reviews (kununu.com/<country>/<company>/kommentare, paged `/kommentare/2`)."""
 
-from spiders.parsers import kununu
-from spiders.sites.site import SiteSpider
+from revint.spiders.parsers import kununu
+from revint.spiders.sites.site import SiteSpider
 
 
 class KununuSpider(SiteSpider):

@@ -2,9 +2,9 @@
 
 from scrapy.http import Response
 
-from spiders.base import ReviewSpider
-from spiders.parsers import sample_site
-from spiders.parsers.page import ParsedPage
+from revint.spiders.base import ReviewSpider
+from revint.spiders.parsers import sample_site
+from revint.spiders.parsers.page import ParsedPage
 
 
 class SampleSiteSpider(ReviewSpider):

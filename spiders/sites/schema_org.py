@@ -5,8 +5,8 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Response
 
-from spiders.parsers.sitemap import robots_sitemaps, sitemap_locations
-from spiders.sites.site import SiteSpider
+from revint.spiders.parsers.sitemap import robots_sitemaps, sitemap_locations
+from revint.spiders.sites.site import SiteSpider
 
 
 class SchemaOrgSpider(SiteSpider):

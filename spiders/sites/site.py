@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
-from spiders.base import ReviewSpider
-from spiders.parsers.page import ParsedPage
-from spiders.parsers.registry import parsers_for
+from revint.spiders.base import ReviewSpider
+from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.registry import parsers_for
 
 
 class SiteSpider(ReviewSpider):

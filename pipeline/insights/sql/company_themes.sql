@@ -4,7 +4,7 @@ themes AS (
     SELECT *,
            CASE WHEN $polarity = 'negative' THEN reviews_negative ELSE reviews_positive END AS reviews_raising,
            CASE WHEN $polarity = 'negative' THEN smoothed_negative_share
-                ELSE (reviews_positive + 10 * 0.1) / (reviews + 10) END AS smoothed_share
+                ELSE (reviews_positive + $smoothing_weight * 0.1) / (reviews + $smoothing_weight) END AS smoothed_share
     FROM mart_company_theme
     WHERE company_id = $company_id
 )

@@ -1,4 +1,5 @@
--- Key checks run after every load. Each query returns the offending rows; the load fails if any does.
+-- Key checks run before every load commits, on the tables and on the freshly rebuilt marts. Each query returns
+-- the offending rows; the load fails if any does.
 
 -- name: reviews_key_unique
 SELECT review_id, count(*) AS n FROM reviews GROUP BY review_id HAVING n > 1;
@@ -25,7 +26,7 @@ SELECT review_id, factor, count(*) AS n FROM review_factor_texts GROUP BY ALL HA
 SELECT review_id FROM mentions WHERE review_id NOT IN (SELECT review_id FROM reviews);
 
 -- name: mentions_theme_accepted
-SELECT review_id, theme FROM mentions WHERE theme NOT IN ({themes});
+SELECT review_id, theme FROM mentions WHERE theme NOT IN (SELECT theme FROM taxonomy_themes);
 
 -- name: mentions_polarity_accepted
 SELECT review_id, polarity FROM mentions WHERE polarity NOT IN ('positive', 'negative');
@@ -34,7 +35,33 @@ SELECT review_id, polarity FROM mentions WHERE polarity NOT IN ('positive', 'neg
 SELECT review_id, score FROM mentions WHERE NOT score BETWEEN 0 AND 1;
 
 -- name: subratings_theme_accepted
-SELECT review_id, theme FROM review_subratings WHERE theme NOT IN ({themes});
+SELECT review_id, theme FROM review_subratings WHERE theme NOT IN (SELECT theme FROM taxonomy_themes);
 
 -- name: subratings_in_range
 SELECT review_id, rating FROM review_subratings WHERE NOT rating BETWEEN 1 AND 5;
+
+-- name: mart_company_theme_key_unique
+SELECT company_id, theme, count(*) AS n FROM mart_company_theme GROUP BY ALL HAVING n > 1;
+
+-- name: mart_company_theme_key_not_null
+SELECT * FROM mart_company_theme WHERE company_id IS NULL OR theme IS NULL OR company_name IS NULL;
+
+-- name: mart_company_theme_shares_in_range
+SELECT company_id, theme, negative_share, smoothed_negative_share FROM mart_company_theme
+WHERE NOT negative_share BETWEEN 0 AND 1 OR NOT smoothed_negative_share BETWEEN 0 AND 1
+   OR reviews_negative > reviews OR reviews_positive > reviews;
+
+-- name: mart_company_theme_theme_accepted
+SELECT company_id, theme FROM mart_company_theme WHERE theme NOT IN (SELECT theme FROM taxonomy_themes);
+
+-- name: mart_company_theme_quarter_key_unique
+SELECT company_id, theme, quarter, count(*) AS n FROM mart_company_theme_quarter GROUP BY ALL HAVING n > 1;
+
+-- name: mart_company_theme_quarter_key_not_null
+SELECT * FROM mart_company_theme_quarter WHERE company_id IS NULL OR theme IS NULL OR quarter IS NULL;
+
+-- name: mart_sector_theme_key_unique
+SELECT sector, theme, count(*) AS n FROM mart_sector_theme GROUP BY ALL HAVING n > 1;
+
+-- name: mart_sector_theme_share_in_range
+SELECT sector, theme, negative_share FROM mart_sector_theme WHERE NOT negative_share BETWEEN 0 AND 1;

@@ -1,5 +1,6 @@
 -- The load's statements (pipeline/warehouse/load.py), by name. `raw_<table>` are the Arrow tables of a batch;
--- `batch_reviews` is the batch's reviews as they will be stored; {table} is each child table in turn.
+-- `batch_reviews` is the batch's reviews as they will be stored. A review's child rows and mentions are replaced
+-- wholesale; the rows of reviews the batch lost (taken down, or older than the stored copy) stay out.
 
 -- name: batch_reviews
 -- The batch's reviews under their directory company, minus taken-down reviews and older copies.
@@ -46,15 +47,29 @@ ON CONFLICT (alias_key) DO NOTHING;
 -- name: upsert_reviews
 INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), $loaded_at AS loaded_at FROM batch_reviews;
 
--- name: delete_child_rows
-DELETE FROM {table} WHERE review_id IN (SELECT review_id FROM batch_reviews);
+-- name: delete_review_subratings
+DELETE FROM review_subratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
--- name: insert_child_rows
-INSERT INTO {table} BY NAME SELECT * FROM raw_{table};
+-- name: insert_review_subratings
+INSERT INTO review_subratings BY NAME SELECT * FROM raw_review_subratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
--- name: insert_kept_child_rows
--- When the batch lost reviews (taken down, or older than the stored copy): their rows stay out.
-INSERT INTO {table} BY NAME SELECT * FROM raw_{table} WHERE review_id IN (SELECT review_id FROM batch_reviews);
+-- name: delete_review_platform_ratings
+DELETE FROM review_platform_ratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: insert_review_platform_ratings
+INSERT INTO review_platform_ratings BY NAME SELECT * FROM raw_review_platform_ratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: delete_review_factor_texts
+DELETE FROM review_factor_texts WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: insert_review_factor_texts
+INSERT INTO review_factor_texts BY NAME SELECT * FROM raw_review_factor_texts WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: delete_mentions
+DELETE FROM mentions WHERE review_id IN (SELECT review_id FROM batch_reviews);
+
+-- name: insert_mentions
+INSERT INTO mentions BY NAME SELECT * FROM raw_mentions WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: clear_directory
 DELETE FROM company_directory;
@@ -84,3 +99,11 @@ DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews);
 -- name: set_company_details
 UPDATE companies SET sector = d.sector, size = d.size FROM company_directory AS d
 WHERE companies.company_id = d.company_id;
+
+-- name: record_crawl_run
+INSERT OR REPLACE INTO crawl_runs BY NAME
+SELECT $run_id AS run_id, $source AS source, $started_at AS started_at, $finished_at AS finished_at,
+       $pages AS pages, $reviews_written AS reviews_written, $reviews_new AS reviews_new,
+       $reviews_updated AS reviews_updated, $reviews_dropped AS reviews_dropped, $malformed AS malformed,
+       $canary_alerts AS canary_alerts, $seconds_crawl AS seconds_crawl, $seconds_tag AS seconds_tag,
+       $seconds_load AS seconds_load, $stats AS stats;

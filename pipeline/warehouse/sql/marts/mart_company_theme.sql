@@ -3,8 +3,8 @@
 -- sub-rating for the theme next to the text-derived figures.
 CREATE OR REPLACE TABLE mart_company_theme AS
 WITH
-tagged_reviews AS (  -- reviews in a language the tagger reads: the others cannot raise a theme
-    SELECT * FROM reviews WHERE lang IN ('fr', 'en')
+tagged_reviews AS (
+    SELECT * FROM stg_tagged_reviews
 ),
 review_counts AS (
     SELECT company_id, count(*) AS reviews
@@ -49,7 +49,8 @@ SELECT ct.company_id,
        ct.reviews_positive,
        ct.reviews_negative / rc.reviews AS negative_share,
        b.baseline_negative_share,
-       (ct.reviews_negative + 10 * b.baseline_negative_share) / (rc.reviews + 10) AS smoothed_negative_share,
+       (ct.reviews_negative + $smoothing_weight * b.baseline_negative_share) / (rc.reviews + $smoothing_weight)
+           AS smoothed_negative_share,
        pr.avg_platform_rating,
        coalesce(pr.reviews_rated, 0) AS reviews_rated
 FROM company_theme AS ct

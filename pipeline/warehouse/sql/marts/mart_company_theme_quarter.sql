@@ -3,8 +3,8 @@ CREATE OR REPLACE TABLE mart_company_theme_quarter AS
 WITH
 dated_reviews AS (
     SELECT review_id, company_id, date_trunc('quarter', review_date)::DATE AS quarter
-    FROM reviews
-    WHERE review_date IS NOT NULL AND lang IN ('fr', 'en')  -- languages the tagger reads
+    FROM stg_tagged_reviews
+    WHERE review_date IS NOT NULL
 ),
 quarter_counts AS (
     SELECT company_id, quarter, count(*) AS reviews

@@ -10,9 +10,8 @@ company_theme AS (
 sector_reviews AS (
     SELECT coalesce(c.sector, 'unknown') AS sector, count(DISTINCT c.company_id)::INTEGER AS companies,
            count(*)::INTEGER AS reviews
-    FROM reviews AS r
+    FROM stg_tagged_reviews AS r
     JOIN companies AS c USING (company_id)
-    WHERE r.lang IN ('fr', 'en')  -- languages the tagger reads
     GROUP BY ALL
 )
 SELECT ct.sector,

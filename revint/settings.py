@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from revint.constants import DEFAULT_CONTACT_URL, user_agent
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,7 +29,7 @@ class Settings:
 
     @property
     def user_agent(self) -> str:
-        return f"revint/0.1 (employer-review research crawler; +{self.contact_url})"
+        return user_agent(self.contact_url)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,7 +41,7 @@ class Settings:
             company_directory=Path(
                 os.environ.get("REVINT_COMPANY_DIRECTORY", REPO_ROOT / "data" / "company_directory.csv")
             ),
-            contact_url=os.environ.get("REVINT_CONTACT_URL", "https://github.com/revint/revint"),
+            contact_url=os.environ.get("REVINT_CONTACT_URL", DEFAULT_CONTACT_URL),
             download_delay=float(os.environ.get("REVINT_DOWNLOAD_DELAY", "1.0")),
             retry_backoff=float(os.environ.get("REVINT_RETRY_BACKOFF", "2.0")),
             retry_after_max=float(os.environ.get("REVINT_RETRY_AFTER_MAX", "600")),

@@ -3,7 +3,7 @@
 import re
 from typing import Final
 
-from models.taxonomy import normalize_label
+from revint.taxonomy import normalize_label
 
 _LEGAL_SUFFIXES: Final = re.compile(
     r"\b(sa|sas|sasu|sarl|eurl|sca|se|inc|ltd|llc|plc|gmbh|ag|corp|corporation|company|co|group|groupe)\b\.?"

@@ -1,23 +1,30 @@
-"""The one review record schema, used from the spider item to the warehouse, with its validation.
+"""The review record, from the spider item to the warehouse, with its validation; a tagged review's mentions.
 
-Reviewer names and profile links are not part of the schema: no parser can store them.
+Reviewer names and profile links are not part of the schema: no parser can store them. The warehouse's Arrow
+schema is derived from these dataclasses (pipeline/warehouse/schema.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from models.taxonomy import THEME_IDS
+from revint.taxonomy import THEME_IDS, Polarity
 
 SECTIONS: Final = ("pros", "cons", "advice", "body")
 EMPLOYMENT_STATUSES: Final = ("full_time", "part_time", "contract", "intern", "apprentice", "freelance")
 CEO_APPROVALS: Final = ("approve", "disapprove", "no_opinion")
 OUTLOOKS: Final = ("positive", "neutral", "negative")
 MAX_TEXT_CHARS: Final = 100_000
+
+
+def _child(table: str, key: str, value: str) -> dict[str, str]:
+    """Field metadata of a mapping stored as a child table of reviews: (review_id, key, value) rows."""
+    return {"child_table": table, "key": key, "value": value}
 
 
 @dataclass(slots=True)
@@ -38,9 +45,14 @@ class ReviewRecord:
     advice: str | None = None
     body: str | None = None
     rating: float | None = None
-    subratings: dict[str, float] = field(default_factory=dict)  # by taxonomy theme, via the crosswalk
-    platform_ratings: dict[str, float] = field(default_factory=dict)  # by the platform's own label
-    factor_texts: dict[str, str] = field(default_factory=dict)  # a text per rating factor (Kununu)
+    # by taxonomy theme, via the crosswalk
+    subratings: dict[str, float] = field(default_factory=dict, metadata=_child("review_subratings", "theme", "rating"))
+    # by the platform's own label
+    platform_ratings: dict[str, float] = field(
+        default_factory=dict, metadata=_child("review_platform_ratings", "label", "rating")
+    )
+    # a text per rating factor (Kununu)
+    factor_texts: dict[str, str] = field(default_factory=dict, metadata=_child("review_factor_texts", "factor", "text"))
     job_title: str | None = None
     location: str | None = None
     employment_status: str | None = None
@@ -113,6 +125,50 @@ def problems(record: ReviewRecord, *, today: date | None = None) -> list[str]:
     return found
 
 
+def problem_code(problem: str) -> str:
+    """A short code for a validation problem: its words without the values ("rating-outside")."""
+    words = re.sub(r"'[^']*'|[\w-]*\d[\w.=-]*|[^\w\s-]", " ", problem).split()
+    return "-".join(words)
+
+
 def dumps(record: ReviewRecord) -> str:
     """One JSON Lines line for a record."""
     return json.dumps(record.to_json_dict(), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One theme with its polarity in one unit (sentence or clause) of a review section: a row of `mentions`."""
+
+    section: str  # pros, cons, advice, body or factor:<name>
+    unit_index: int  # position of the unit in the section
+    start_char: int  # the unit's span in the section text
+    end_char: int
+    unit_text: str
+    theme: str
+    polarity: Polarity
+    score: float
+    model_version: str
+
+
+@dataclass(frozen=True)
+class TaggedReview:
+    """A review with the mentions the tagger found in it (one line of a run's tagged.jsonl)."""
+
+    review: ReviewRecord
+    mentions: list[Mention]
+    tagged_with: str | None = None  # the tagger version, recorded even when it found no mention
+
+    def to_json_line(self) -> str:
+        row = {
+            "review": self.review.to_json_dict(),
+            "mentions": [dataclasses.asdict(m) for m in self.mentions],
+            "tagged_with": self.tagged_with,
+        }
+        return json.dumps(row, ensure_ascii=False)
+
+    @classmethod
+    def from_json_line(cls, line: str) -> TaggedReview:
+        row = json.loads(line)
+        mentions = [Mention(**m) for m in row["mentions"]]
+        return cls(ReviewRecord.from_json_dict(row["review"]), mentions, row.get("tagged_with"))

@@ -1,0 +1,28 @@
+"""Constants every stage shares."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# The languages the tagger reads: reviews in any other raise no theme, and the marts count only these.
+TAGGED_LANGUAGES: Final = ("fr", "en")
+
+# How many reviews at the all-company baseline a company's share is smoothed with, so that 2 of 3 reviews
+# do not outrank 40 of 100 (warehouse marts and insights).
+SMOOTHING_WEIGHT: Final = 10
+
+DEFAULT_CONTACT_URL: Final = "https://github.com/revint/revint"
+
+
+def user_agent(contact_url: str = DEFAULT_CONTACT_URL) -> str:
+    """How the crawler names itself to the sites it visits, with where to reach its operators."""
+    return f"revint/0.1 (employer-review research crawler; +{contact_url})"
+
+
+# The constants SQL files may name as `$parameters`.
+SQL_CONSTANTS: Final = {"smoothing_weight": SMOOTHING_WEIGHT}
+
+
+def sql_parameters(query: str) -> dict[str, object]:
+    """The shared constants a query names as `$parameters` (DuckDB refuses parameters a query does not use)."""
+    return {name: value for name, value in SQL_CONSTANTS.items() if f"${name}" in query}

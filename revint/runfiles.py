@@ -1,0 +1,105 @@
+"""A run folder, the hand-over between stages: the crawl writes `reviews.jsonl` (and its stats and page
+archive), the tag stage writes `tagged.jsonl`, the load reads it. Both files are JSON Lines appended and
+flushed line by line, so a kill leaves at most one torn last line, which readers cut off.
+
+One lock per run folder: whoever appends to a run's files (a crawl, the tag stage) or rewrites them
+(`revint forget`) holds it, so a rewrite never drops lines a writer appends meanwhile.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Final
+
+from revint.record import ReviewRecord, TaggedReview
+
+REVIEWS_FILE: Final = "reviews.jsonl"
+TAGGED_FILE: Final = "tagged.jsonl"
+ARCHIVE_DIR: Final = "archive"
+LOCK_FILE: Final = ".lock"
+
+
+def stats_path(output: Path) -> Path:
+    """Where a crawl writing `output` leaves its statistics (JSON)."""
+    return output.with_suffix(".stats.json")
+
+
+def review_id_of(line: str | bytes) -> str | None:
+    """The review id of a JSON Lines line: a record (reviews.jsonl) or a tagged review (tagged.jsonl).
+
+    None for a line that does not decode, such as one torn by a kill.
+    """
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    review = row.get("review", row) if isinstance(row, dict) else None
+    found = review.get("review_id") if isinstance(review, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def intact_output(path: Path) -> tuple[set[str], int]:
+    """The review ids in a JSON Lines output and the size of its intact part (up to a line torn by a kill)."""
+    ids: set[str] = set()
+    size = 0
+    if not path.exists():
+        return ids, size
+    with path.open("rb") as lines:
+        for line in lines:
+            review_id = review_id_of(line) if line.endswith(b"\n") else None
+            if review_id is None:
+                break
+            ids.add(review_id)
+            size += len(line)
+    return ids, size
+
+
+def read_reviews(path: Path) -> Iterator[ReviewRecord]:
+    """The records of a reviews.jsonl."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield ReviewRecord.from_json_dict(json.loads(line))
+
+
+def read_tagged(path: Path) -> list[TaggedReview]:
+    """The tagged reviews of a tagged.jsonl."""
+    with path.open(encoding="utf-8") as lines:
+        return [TaggedReview.from_json_line(line) for line in lines if line.strip()]
+
+
+class RunLock:
+    """An exclusive advisory lock (flock) on `<run>/.lock`, held from acquire() to release()."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = run_dir / LOCK_FILE
+        self.handle: IO[str] | None = None
+
+    def acquire(self, on_wait: Callable[[], None] | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a")
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.handle:
+            self.handle.close()  # closing the file releases the lock
+            self.handle = None
+
+
+@contextmanager
+def run_lock(run_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    lock = RunLock(run_dir)
+    lock.acquire(on_wait)
+    try:
+        yield
+    finally:
+        lock.release()
