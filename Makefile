@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 train: $(STAMP)  ## retrain the theme model from models/annotations (reads ../shared/corpus), seeded
-	$(PY) -m revint.models.train
+	$(PY) -m revint.pipeline.training train
 
 clean:
 	rm -rf data/work

@@ -19,10 +19,10 @@ from typing import Final
 from bench.warehouse import Figures
 from revint.pipeline import stages
 from revint.pipeline.sample_site import serve_locally
-from revint.settings import REPO_ROOT, Settings
+from revint.settings import SHARED_CORPUS, Settings
 from revint.spiders.parsers import glassdoor
 
-CORPUS_PAGES: Final = REPO_ROOT.parent / "shared/corpus/glassdoor-fr-datalake/glassdoor_fr_avis_pages_209.tar.xz"
+CORPUS_PAGES: Final = SHARED_CORPUS / "glassdoor-fr-datalake" / "glassdoor_fr_avis_pages_209.tar.xz"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

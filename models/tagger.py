@@ -52,27 +52,45 @@ MODEL_DIR = Path(__file__).parent / "revint_themes"
 
 
 def build_rules_pipeline(lang: str) -> Language:
-    """A blank tokenizer for the language plus the rule components: the fallback without a trained model."""
+    """A blank tokenizer for the language plus the rule components: the baseline the trained model is scored
+    against."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("revint_units_v1")
     nlp.add_pipe("revint_theme_rules_v1")
     return nlp
 
 
-class Tagger:
-    """Tags texts in batches: the trained pipeline when one is packaged, else the rules.
+class ModelMissing(OSError):
+    """The packaged model is not where it should be, or cannot be loaded."""
 
-    Texts in other languages than fr and en get no mentions.
+
+def load_trained(model_dir: Path) -> Language:
+    """The packaged pipeline at `model_dir`; ModelMissing, naming the path, when it is absent or unreadable."""
+    if not (model_dir / "config.cfg").is_file():
+        raise ModelMissing(
+            f"no trained model at {model_dir} (its config.cfg is missing): reinstall revint or run make train"
+        )
+    try:
+        return spacy.load(model_dir)
+    except Exception as error:  # spaCy and numpy raise many kinds for a damaged package
+        raise ModelMissing(
+            f"the trained model at {model_dir} cannot be loaded: {type(error).__name__}: {error}"
+        ) from error
+
+
+class Tagger:
+    """Tags texts in batches with the packaged trained pipeline, or with the rules alone when asked for
+    (`model_dir=None`). Texts in other languages than fr and en get no mentions.
     """
 
     def __init__(self, model_dir: Path | None = MODEL_DIR) -> None:
-        if model_dir is not None and (model_dir / "config.cfg").exists():
-            trained = spacy.load(model_dir)
-            self.version = f"{trained.meta['name']}-{trained.meta['version']}"
-            self.pipelines = dict.fromkeys(LANGUAGES, trained)
-        else:
+        if model_dir is None:
             self.version = RULES_VERSION
             self.pipelines = {lang: build_rules_pipeline(lang) for lang in LANGUAGES}
+        else:
+            trained = load_trained(model_dir)
+            self.version = f"{trained.meta['name']}-{trained.meta['version']}"
+            self.pipelines = dict.fromkeys(LANGUAGES, trained)
 
     def tag_sections(self, sections: Mapping[str, str], lang: str) -> list[Mention]:
         """The mentions of one review's sections (pros, cons, …), all read in the review's language."""

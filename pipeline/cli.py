@@ -400,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env().with_db(getattr(args, "db", None))
     try:
         return int(args.run(args, settings))
-    except (OSError, CompanyNotFound) as error:  # a missing file or warehouse, an unknown company: no traceback
+    except (OSError, CompanyNotFound) as error:  # a missing file, warehouse or model, an unknown company: no traceback
         print(f"revint {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -1,8 +1,11 @@
-"""Shared fixtures: throwaway settings, and one real crawl → tag → load of the sample site per session."""
+"""Shared fixtures: throwaway settings and one real crawl → tag → load of the sample site per session.
+
+Tests under tests/integration, and tests that use the session's sample run, are marked `slow` (they run crawls,
+the command line, flows or notebooks in subprocesses): `pytest -m "not slow"` is the fast loop.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -10,22 +13,20 @@ import pytest
 from revint.pipeline import stages
 from revint.pipeline.sample_site import serve_sample_site
 from revint.settings import Settings
+from tests.support.runs import SampleRun, temporary_settings
+
+INTEGRATION = Path(__file__).parent / "integration"
 
 
-def temporary_settings(root: Path) -> Settings:
-    return replace(Settings.from_env(), data_dir=root, db_path=root / "revint.duckdb")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(INTEGRATION) or "sample_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return temporary_settings(tmp_path)
-
-
-@dataclass(frozen=True)
-class SampleRun:
-    settings: Settings
-    run_dir: Path
-    crawl: stages.CrawlSummary
 
 
 @pytest.fixture(scope="session")

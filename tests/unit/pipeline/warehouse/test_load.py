@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -11,41 +9,10 @@ import pytest
 
 from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, connect
 from revint.pipeline.warehouse.load import load_batch
-from revint.record import Mention, ReviewRecord, TaggedReview
-from revint.taxonomy import Polarity
+from revint.record import TaggedReview
+from tests.support.records import mention, review
 
 MIGRATIONS = sorted((SQL_DIR / "migrations").glob("*.sql"))
-
-
-def review(number: int, company: str = "acme", **fields: object) -> ReviewRecord:
-    base = ReviewRecord(
-        source="test",
-        source_review_id=str(number),
-        company_name=company.title(),
-        company_id=company,
-        url=f"http://127.0.0.1/{company}#{number}",
-        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
-        lang="fr",
-        review_date=date(2025, 1, 1),
-        cons="Salaire bas",
-        rating=3.0,
-        subratings={"compensation": 2.0},
-    )
-    return replace(base, **fields)  # type: ignore[arg-type]
-
-
-def mention(theme: str = "compensation", polarity: Polarity = "negative", unit: int = 0) -> Mention:
-    return Mention(
-        section="cons",
-        unit_index=unit,
-        start_char=0,
-        end_char=11,
-        unit_text="Salaire bas",
-        theme=theme,
-        polarity=polarity,
-        score=0.8,
-        model_version="test",
-    )
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:

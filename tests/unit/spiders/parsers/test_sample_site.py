@@ -22,12 +22,12 @@ from revint.pipeline.sample_site import (
     render_review,
 )
 from revint.record import EMPLOYMENT_STATUSES, MAX_TEXT_CHARS, ReviewRecord, dumps, problems
-from revint.settings import REPO_ROOT
+from revint.settings import BUNDLED_DATA
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.sample_site import SOURCE, parse_page
 from revint.taxonomy import THEME_IDS, themes_for_rating_label
 
-SITE_DIR = REPO_ROOT / "data" / "sample_site"
+SITE_DIR = BUNDLED_DATA / "sample_site"
 HOST = "http://127.0.0.1:8000"
 FETCHED_AT = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 

@@ -26,10 +26,10 @@ from revint.pipeline.warehouse.load import apply_directory, load_batch
 from revint.pipeline.warehouse.search import rebuild_index, search
 from revint.record import TaggedReview
 from revint.runfiles import run_lock
-from tests.conftest import SampleRun
-from tests.fixture_site import company
-from tests.fixture_site import review as sample_review
-from tests.test_warehouse import mention, review
+from tests.support.fixture_site import company
+from tests.support.fixture_site import review as sample_review
+from tests.support.records import batch, mention, review
+from tests.support.runs import SampleRun
 
 READER = """
 import json, sys, time, duckdb
@@ -47,10 +47,6 @@ while time.monotonic() < end:
         failures.append(repr(error))
 print(json.dumps({"queries": queries, "failures": failures[:3], "failed": len(failures), "seen": sorted(seen)}))
 """
-
-
-def batch(start: int, count: int, company: str = "acme") -> list[TaggedReview]:
-    return [TaggedReview(review(n, company), [mention()]) for n in range(start, start + count)]
 
 
 def test_analysts_query_without_failing_while_loads_run(tmp_path: Path) -> None:
@@ -76,7 +72,7 @@ LOADER = """
 import sys
 from revint.pipeline.warehouse.db import write_session
 from revint.pipeline.warehouse.load import load_batch
-from tests.test_warehouse_ops import batch
+from tests.support.records import batch
 with write_session(__import__("pathlib").Path(sys.argv[1])) as con:
     print("writing", flush=True)
     for start in range(0, 400_000, 20_000):

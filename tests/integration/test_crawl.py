@@ -20,10 +20,10 @@ from revint.companies import canonical_company_id
 from revint.pipeline.sample_site import load_companies, render_company_page, render_review, serve_sample_site
 from revint.pipeline.stages import CrawlSummary
 from revint.record import ReviewRecord
-from revint.settings import REPO_ROOT
-from tests.fixture_site import FixtureSite, company, crawl_settings, review, run_crawl
+from revint.settings import BUNDLED_DATA
+from tests.support.fixture_site import FixtureSite, company, crawl_settings, review, run_crawl
 
-SITE_DIR = REPO_ROOT / "data" / "sample_site"
+SITE_DIR = BUNDLED_DATA / "sample_site"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from revint.pipeline.importing import (
 from revint.pipeline.stages import read_reviews
 from revint.record import ReviewRecord
 from revint.settings import Settings
-from tests.sites import FETCHED_AT, FIXTURES
+from tests.support.pages import FETCHED_AT, FIXTURES
 
 SAVED_AT = datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)  # even: zip files keep 2-second times
 INDEED_EXPORT = [

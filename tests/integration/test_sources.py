@@ -28,17 +28,18 @@ from revint.spiders.parsers import glassdoor, indeed, kununu, sample_site
 from revint.spiders.parsers.registry import SOURCES, parsers_for
 from revint.spiders.parsers.sitemap import MAX_SITEMAP_BYTES, robots_sitemaps, sitemap_locations
 from revint.spiders.sites.schema_org import SchemaOrgSpider
-from tests.conftest import temporary_settings
-from tests.sites import FETCHED_AT, FIXTURES, corpus_file, serve_routes
-from tests.test_cli import revint
+from tests.support.fixture_site import FixtureSite, Reply
+from tests.support.pages import FETCHED_AT, FIXTURES, corpus_file
+from tests.support.runs import revint, temporary_settings
 
 HTML = "text/html; charset=utf-8"
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+ALLOW_ALL = "User-agent: *\nAllow: /\n"
 GLASSDOOR_PAGE = "/Avis/Fromagerie-Aubrac-Avis-E900.htm"
 
 
 @dataclass(frozen=True)
-class FixtureSite:
+class SiteCase:
     spider: str
     pages: dict[str, tuple[str, str]]  # path and query → (fixture file, Content-Type)
     starts: list[str]
@@ -48,7 +49,7 @@ class FixtureSite:
 
 
 SITES = {
-    "glassdoor": FixtureSite(
+    "glassdoor": SiteCase(
         "glassdoor",
         {
             GLASSDOOR_PAGE: ("page1.html", HTML),
@@ -60,7 +61,7 @@ SITES = {
         canaries=0,
         offsite=1,
     ),
-    "indeed": FixtureSite(
+    "indeed": SiteCase(
         "indeed",
         {
             "/cmp/Fournil-Castagne/reviews": ("page1.html", HTML),
@@ -71,7 +72,7 @@ SITES = {
         canaries=0,
         offsite=0,
     ),
-    "kununu": FixtureSite(
+    "kununu": SiteCase(
         "kununu",
         {
             "/de/brotwerk-sommer/kommentare": ("page1.html", HTML),
@@ -82,7 +83,7 @@ SITES = {
         canaries=0,
         offsite=0,
     ),
-    "schema_org": FixtureSite(
+    "schema_org": SiteCase(
         "schema_org",
         {
             "/entreprise/verrerie-dumas/avis": ("jsonld_page1.html", HTML),
@@ -99,7 +100,7 @@ SITES = {
 }
 
 
-def _sitemaps(base_url: str) -> dict[str, tuple[bytes, str]]:
+def _sitemaps(base_url: str) -> dict[str, Reply]:
     """A robots.txt naming a sitemap index, which holds this site's review sitemap (gzipped) and another site's,
     written for these tests."""
     index = f"<sitemap><loc>{base_url}/sitemap-avis.xml.gz</loc></sitemap>"
@@ -109,18 +110,19 @@ def _sitemaps(base_url: str) -> dict[str, tuple[bytes, str]]:
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
     robots = f"User-agent: *\nAllow: /\n\n# reviews\nSitemap: {base_url}/sitemap.xml\n"
     return {
-        "/robots.txt": (robots.encode(), "text/plain"),
-        "/sitemap.xml": (f"{head}<sitemapindex {SITEMAP_NS}>{index}</sitemapindex>".encode(), "application/xml"),
-        "/sitemap-avis.xml.gz": (
-            gzip.compress(f"{head}<urlset {SITEMAP_NS}>{urls}</urlset>".encode()),
-            "application/gzip",
+        "/robots.txt": Reply(robots, content_type="text/plain"),
+        "/sitemap.xml": Reply(
+            f"{head}<sitemapindex {SITEMAP_NS}>{index}</sitemapindex>", content_type="application/xml"
+        ),
+        "/sitemap-avis.xml.gz": Reply(
+            gzip.compress(f"{head}<urlset {SITEMAP_NS}>{urls}</urlset>".encode()), content_type="application/gzip"
         ),
     }
 
 
 @dataclass(frozen=True)
 class SiteCrawl:
-    site: FixtureSite
+    site: SiteCase
     settings: Settings
     summary: CrawlSummary
     records: list[ReviewRecord]
@@ -131,10 +133,11 @@ class SiteCrawl:
 def site_crawl(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SiteCrawl:
     site = SITES[request.param]
     served = {path: ((FIXTURES / site.spider / name).read_bytes(), kind) for path, (name, kind) in site.pages.items()}
-    routes = dict(served)
+    routes = {path: Reply(body, content_type=kind) for path, (body, kind) in served.items()}
     settings = temporary_settings(tmp_path_factory.mktemp(site.spider))
-    with serve_routes(routes) as base_url:
-        routes.update(_sitemaps(base_url))
+    with FixtureSite({"/robots.txt": Reply(ALLOW_ALL, content_type="text/plain"), **routes}) as server:
+        base_url = server.url
+        server.routes.update({path: [reply] for path, reply in _sitemaps(base_url).items()})
         run_dir = new_run_dir(settings, site.spider)
         summary = crawl(settings, site.spider, [base_url + path for path in site.starts], run_dir, delay=0.0)
     parsers = parsers_for(site.spider)

@@ -16,9 +16,10 @@ from revint.models.classifier import package
 from revint.models.features import Featurizer
 from revint.models.tagger import MODEL_DIR, Tagger, TagInput
 from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
-from revint.models.train.corpus import GLASSDOOR_PAGES, Example, annotated_units, load, written_examples
+from revint.models.train.corpus import Example, annotated_units, load, written_examples
 from revint.models.train.evaluate import score
 from revint.models.train.fit import fit
+from revint.pipeline.training import GLASSDOOR_PAGES, glassdoor_reviews
 from revint.taxonomy import THEME_IDS
 
 SETTINGS = {
@@ -56,11 +57,12 @@ def test_written_examples_are_valid_and_cover_every_label() -> None:
 
 @pytest.mark.skipif(not GLASSDOOR_PAGES.exists(), reason="needs ../shared/corpus (the annotated reviews' text)")
 def test_annotations_resolve_to_real_units_and_dev_holds_real_reviews_only() -> None:
-    real = list(annotated_units())  # raises on held-out reviews or shifted text
+    reviews = glassdoor_reviews()
+    real = list(annotated_units(reviews))  # raises on held-out reviews or shifted text
     themes = Counter(name.split("/")[0] for e in [*real, *written_examples()] for name in e.labels)
     assert len(real) >= 2000
     assert min(themes.values()) >= 80, themes
-    train, dev = load()
+    train, dev = load(reviews)
     assert not any(e.written for e in dev)
     assert 0.08 < len(dev) / len(real) < 0.2
     assert not {e.group for e in dev} & {e.group for e in train}  # a review is all train or all dev

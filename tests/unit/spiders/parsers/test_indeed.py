@@ -14,7 +14,7 @@ from revint.spiders.parsers.french import parse_french_date
 from revint.spiders.parsers.indeed import SOURCE, parse_export, parse_page
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.structured import assigned_json, selector
-from tests.sites import FETCHED_AT, corpus_file, fixture
+from tests.support.pages import FETCHED_AT, corpus_file, fixture
 
 URL = "https://fr.indeed.com/cmp/Fournil-Castagne/reviews"
 INDEED_LABELS = {

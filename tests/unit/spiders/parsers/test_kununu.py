@@ -14,7 +14,7 @@ from revint.record import problems
 from revint.spiders.parsers.kununu import FACTORS, SOURCE, parse_export, parse_page
 from revint.spiders.parsers.page import ParsedPage
 from revint.taxonomy import themes_for_rating_label
-from tests.sites import FETCHED_AT, corpus_file, fixture
+from tests.support.pages import FETCHED_AT, corpus_file, fixture
 
 URL = "https://www.kununu.com/de/brotwerk-sommer/kommentare"
 CORPUS_URL = "https://www.kununu.com/de/deutsche-post/kommentare"

@@ -10,7 +10,7 @@ from revint.pipeline.retag import retag
 from revint.pipeline.warehouse.db import connect
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
-from tests.test_warehouse import mention, review
+from tests.support.records import mention, review
 
 
 def test_retag_replaces_mentions_of_older_versions_and_then_has_nothing_to_do(tmp_path: Path) -> None:

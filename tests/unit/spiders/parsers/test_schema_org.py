@@ -28,7 +28,7 @@ from revint.spiders.parsers.structured import (
     selector,
     theme_subratings,
 )
-from tests.sites import FETCHED_AT, FIXTURES, fixture
+from tests.support.pages import FETCHED_AT, FIXTURES, fixture
 
 URL = "https://www.avis-boulot.example/entreprise/verrerie-dumas/avis"
 

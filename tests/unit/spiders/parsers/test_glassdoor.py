@@ -22,12 +22,12 @@ from urllib.parse import urlparse
 import pytest
 
 from revint.record import ReviewRecord, dumps, problems
-from revint.settings import REPO_ROOT
+from revint.settings import SHARED_CORPUS
 from revint.spiders.parsers.glassdoor import parse_graphql, parse_page
 from revint.spiders.parsers.page import ParsedPage
 from revint.taxonomy import THEME_IDS
 
-CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+CORPUS = SHARED_CORPUS
 DATALAKE = CORPUS / "glassdoor-fr-datalake"
 GRAPHQL = CORPUS / "glassdoor-graphql-json"
 FETCHED_AT = datetime(2019, 12, 14, tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""`python -m models.train` (or `make train`): corpus → fit (seeded) → thresholds → package → dev scores.
+"""Build the packaged model from the training corpus: fit (seeded) → thresholds → package → dev scores.
+`make train` runs it on the shared corpus (`python -m revint.pipeline.training train`).
 
 Thresholds per theme are chosen on out-of-fold scores of the real-review training units (folds by review),
 not on the small dev split, which stays for measuring.
@@ -9,10 +10,8 @@ its dev-split metrics go next to it in metrics.json. Settings: models/train/conf
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -23,13 +22,12 @@ import numpy
 from spacy.util import load_config
 
 from revint.models.classifier import package
-from revint.models.train.corpus import CorpusMissing, load
+from revint.models.train.corpus import Example
 from revint.models.train.evaluate import evaluate, gold, score
 from revint.models.train.fit import choose_thresholds, decide, fit, out_of_fold
-from revint.settings import REPO_ROOT
 
 CONFIG = Path(__file__).parent / "config.cfg"
-PACKAGE_DIR = REPO_ROOT / "models" / "revint_themes"
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "revint_themes"
 NAME = "revint_themes"
 VERSION = "1.1.0"
 
@@ -38,18 +36,12 @@ def directory_megabytes(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m models.train", description=__doc__)
-    parser.add_argument("--out", type=Path, default=PACKAGE_DIR, help="where to write the packaged pipeline")
-    args = parser.parse_args()
+def build_package(train: list[Example], dev: list[Example], out: Path = PACKAGE_DIR) -> dict[str, Any]:
+    """Fit on `train`, choose thresholds on out-of-fold scores, package to `out`; returns the metrics written there."""
     config = load_config(CONFIG)
     settings: dict[str, Any] = dict(config["training"])
     grid = config["thresholds"]
     candidates = [round(float(t), 2) for t in numpy.arange(grid["low"], grid["high"] + 1e-9, grid["step"])]
-    try:
-        train, dev = load()
-    except CorpusMissing as error:
-        sys.exit(f"cannot train: {error}")
     print(f"corpus: {len(train)} train units, {len(dev)} dev units; fitting {settings}")
     started = time.perf_counter()
     examples, probabilities = out_of_fold(train, settings, settings["folds"])
@@ -69,20 +61,17 @@ def main() -> None:
         "out_of_fold": score(zip(map(gold, examples), decide(model, examples, probabilities), strict=True)),
         "dev": evaluate({"fr": nlp}, dev),
     }
-    shutil.rmtree(args.out, ignore_errors=True)
-    nlp.to_disk(args.out)
+    shutil.rmtree(out, ignore_errors=True)
+    nlp.to_disk(out)
     metrics = {name: s.to_json_dict() for name, s in scores.items()} | {
         "settings": settings,
         "thresholds": model.thresholds,
         "train_units": len(train),
         "train_label_counts": dict(sorted(Counter(label for e in train for label in e.labels).items())),
-        "size_mb": round(directory_megabytes(args.out), 1),
+        "size_mb": round(directory_megabytes(out), 1),
     }
-    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
     for name, s in scores.items():
         print(f"{name}: {s.units} units, theme macro-F1 {s.macro_f1:.3f}, polarity accuracy {s.polarity_accuracy:.3f}")
-    print(f"packaged {args.out} ({metrics['size_mb']} MB)")
-
-
-if __name__ == "__main__":
-    main()
+    print(f"packaged {out} ({metrics['size_mb']} MB)")
+    return metrics

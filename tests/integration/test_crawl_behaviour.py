@@ -35,7 +35,7 @@ from revint.settings import Settings
 from revint.spiders.extensions import stats_path
 from revint.spiders.middlewares import retry_after_seconds
 from revint.spiders.pipelines import DropDuplicateReviews, WriteJsonLines
-from tests.fixture_site import FixtureSite, Reply, company, company_pages, crawl_settings, review, run_crawl
+from tests.support.fixture_site import FixtureSite, Reply, company, company_pages, crawl_settings, review, run_crawl
 
 RETRY_AFTER_MAX = 2.0  # the test crawls' cap on a Retry-After wait (the default is 600 s)
 

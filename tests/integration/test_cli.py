@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from tests.conftest import SampleRun
-
-
-def revint(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "revint.pipeline.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
+from tests.support.runs import SampleRun, revint
 
 
 def test_tag_follows_the_json_lines_contract() -> None:

@@ -12,7 +12,7 @@ import pytest
 from revint.pipeline.insights.render import as_html, as_text
 from revint.pipeline.insights.report import CompanyNotFound, company_report, find_company, pick_questions, question_bank
 from revint.pipeline.warehouse.db import connect
-from tests.conftest import SampleRun
+from tests.support.runs import SampleRun
 
 SAMPLE_COMPANIES = 7
 

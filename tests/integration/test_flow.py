@@ -12,7 +12,7 @@ import duckdb
 from revint.pipeline import stages
 from revint.runfiles import read_tagged
 from revint.settings import Settings
-from tests.conftest import SampleRun
+from tests.support.runs import SampleRun
 
 
 def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from revint.settings import REPO_ROOT
-from tests.conftest import SampleRun
+from tests.support.pages import REPO
+from tests.support.runs import SampleRun
 
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_analyst_notebooks() -> None:

@@ -1,0 +1,29 @@
+"""Shared by the site parser and spider tests: fixture pages, the real corpus (tests skip where it is absent), a
+fetch time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from revint.settings import SHARED_CORPUS
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "sites"
+CORPUS = SHARED_CORPUS
+FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+
+
+def fixture(site: str, name: str) -> str:
+    """A fixture page written for these tests (UTF-8)."""
+    return (FIXTURES / site / name).read_text(encoding="utf-8")
+
+
+def corpus_file(*parts: str) -> Path:
+    """A file of ../shared/corpus; the test is skipped when the corpus is not checked out next to the repo."""
+    path = CORPUS.joinpath(*parts)
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the shared corpus is not next to this checkout")
+    return path
