@@ -19,7 +19,13 @@ from parsel import Selector
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
-from revint.spiders.parsers.glassdoor_common import SOURCE, clean_text, job_title, number, rating_maps, review_url
+from revint.spiders.parsers.glassdoor_common import SOURCE, job_title, review_url, stars
+from revint.spiders.parsers.values import (
+    iso_date,
+    ratings_by_label,
+    subratings_by_theme,
+    unescaped_text_keeping_paragraphs,
+)
 from revint.taxonomy import normalize_label
 
 _BLOCKS: Final = (
@@ -79,8 +85,8 @@ def review_blocks(page: Selector) -> list[tuple[str, Selector]]:
 def company_name(page: Selector) -> str | None:
     """The employer as the page names it: the reviews' hidden hReview item, else the "Avis sur …" heading."""
     name = page.css(".hreview .item .fn::text").get()
-    heading = _joined(page.css("h1 ::text"))
-    return clean_text(name) or clean_text(re.sub(r"^Avis sur\s+", "", heading or ""))
+    heading = re.sub(r"^Avis sur\s+", "", _joined(page.css("h1 ::text")) or "")
+    return unescaped_text_keeping_paragraphs(name) or unescaped_text_keeping_paragraphs(heading)
 
 
 def next_url(page: Selector, url: str) -> str | None:
@@ -101,10 +107,10 @@ def record_from_block(
     status, job = _author(node)
     intro = normalize_label(_joined(node.css("p.mainText ::text")) or "")
     facts = {normalize_label(text) for text in node.css(".recommends span::text").getall()}
-    subratings, platform_ratings = rating_maps(
+    platform_ratings = ratings_by_label(
         (
             _joined(item.css(".minor ::text")) or "",
-            number(item.css(".gdBars::attr(title)").get(), f"review {review_id}: sub-rating"),
+            stars(item.css(".gdBars::attr(title)").get(), f"review {review_id}: sub-rating"),
         )
         for item in node.css(".subRatings li")
     )
@@ -122,11 +128,11 @@ def record_from_block(
         pros=sections.get("pros"),
         cons=sections.get("cons"),
         advice=sections.get("advice"),
-        rating=number(node.css(".rating .value-title::attr(title)").get(), f"review {review_id}: rating") or None,
-        subratings=subratings,
+        rating=stars(node.css(".rating .value-title::attr(title)").get(), f"review {review_id}: rating"),
+        subratings=subratings_by_theme(platform_ratings),
         platform_ratings=platform_ratings,
         job_title=job,
-        location=clean_text(_joined(node.css(".authorLocation ::text"))),
+        location=unescaped_text_keeping_paragraphs(_joined(node.css(".authorLocation ::text"))),
         employment_status=_employment_status(status, intro),
         is_current=_is_current(status, intro),
         recommends=next((value for label, value in _RECOMMENDS.items() if label in facts), None),
@@ -142,9 +148,9 @@ def _joined(nodes: Iterable[Selector]) -> str | None:
 
 def _title(node: Selector) -> str | None:
     """The summary without Glassdoor's « » quotes."""
-    text = clean_text(_joined(node.css("h2.summary ::text")))
+    text = unescaped_text_keeping_paragraphs(_joined(node.css("h2.summary ::text")))
     quoted = re.fullmatch(r"«\s*(.*?)\s*»", text or "", re.DOTALL)
-    return clean_text(quoted.group(1)) if quoted else text
+    return unescaped_text_keeping_paragraphs(quoted.group(1)) if quoted else text
 
 
 def _sections(node: Selector) -> dict[str, str]:
@@ -152,7 +158,7 @@ def _sections(node: Selector) -> dict[str, str]:
     found: dict[str, str] = {}
     for heading in node.xpath(_HEADINGS):
         name = _SECTIONS.get(normalize_label(_joined(heading.xpath(".//text()")) or ""))
-        text = clean_text(_joined(heading.xpath("following-sibling::p[1]//text()")))
+        text = unescaped_text_keeping_paragraphs(_joined(heading.xpath("following-sibling::p[1]//text()")))
         if name and text and name not in found:
             found[name] = text
     return found
@@ -160,7 +166,7 @@ def _sections(node: Selector) -> dict[str, str]:
 
 def _author(node: Selector) -> tuple[str, str | None]:
     """("ancien employe", "Consultant") from "Ancien employé - Consultant"."""
-    text = clean_text(_joined(node.css(".authorJobTitle ::text"))) or ""
+    text = unescaped_text_keeping_paragraphs(_joined(node.css(".authorJobTitle ::text"))) or ""
     head, _, rest = text.partition(" - ")
     status = normalize_label(head)
     if not _STATUS.match(status):
@@ -198,7 +204,7 @@ def _review_date(node: Selector, review_id: str) -> date | None:
         if found and found.group(1) in _MONTHS:
             return date(int(found.group(3)), _MONTHS[found.group(1)], int(found.group(2)))
         if not shown:
-            return date.fromisoformat(hidden) if hidden else None
+            return iso_date(hidden) if hidden else None
     except ValueError:
         pass
     raise ValueError(f"review {review_id}: unparseable date {shown or hidden!r}")

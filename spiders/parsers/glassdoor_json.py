@@ -2,7 +2,7 @@
 
 Both describe a review with the same fields (reviewId, ratingOverall, pros, prosOriginal …). The cache stores
 job titles, places, links and employer responses as references to other cache entries; GraphQL inlines them.
-Texts are HTML-escaped in both ("R&amp;D", "-&gt;"); `clean_text` decodes them.
+Texts are HTML-escaped in both ("R&amp;D", "-&gt;"); `unescaped_text_keeping_paragraphs` decodes them.
 """
 
 from __future__ import annotations
@@ -15,16 +15,14 @@ from typing import Any, Final
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
-from revint.spiders.parsers.glassdoor_common import (
-    RATING_LABELS_EN,
-    SOURCE,
-    clean_text,
-    job_title,
-    number,
-    rating_maps,
-    review_url,
-)
+from revint.spiders.parsers.glassdoor_common import RATING_LABELS_EN, SOURCE, job_title, review_url, stars
 from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.values import (
+    iso_date,
+    ratings_by_label,
+    subratings_by_theme,
+    unescaped_text_keeping_paragraphs,
+)
 
 _APOLLO_STATE: Final = re.compile(r"__APOLLO_STATE__\s*=\s*")
 _EMPLOYMENT: Final = {
@@ -80,7 +78,7 @@ def employer_name(review: Mapping[str, Any]) -> str | None:
     """The employer a review is about, as Glassdoor names it."""
     employer = review.get("employer")
     name = employer.get("shortName") if isinstance(employer, dict) else None
-    return clean_text(name) if isinstance(name, str) else None
+    return unescaped_text_keeping_paragraphs(name) if isinstance(name, str) else None
 
 
 def record_from_json(
@@ -100,8 +98,8 @@ def record_from_json(
     name = employer_name(review) or company_name
     if not name:
         raise ValueError(f"review {review_id}: no company name")
-    subratings, platform_ratings = rating_maps(
-        (label, number(review.get(field), f"review {review_id}: {field}")) for field, label in labels.items()
+    platform_ratings = ratings_by_label(
+        (label, stars(review.get(field), f"review {review_id}: {field}")) for field, label in labels.items()
     )
     links = review.get("links")
     responses = review.get("employerResponses")
@@ -119,8 +117,8 @@ def record_from_json(
         pros=_text(review, "pros", review_id),
         cons=_text(review, "cons", review_id),
         advice=_text(review, "advice", review_id),
-        rating=number(review.get("ratingOverall"), f"review {review_id}: ratingOverall") or None,
-        subratings=subratings,
+        rating=stars(review.get("ratingOverall"), f"review {review_id}: ratingOverall"),
+        subratings=subratings_by_theme(platform_ratings),
         platform_ratings=platform_ratings,
         job_title=job_title(_named(review.get("jobTitle"), "text")),
         location=_named(review.get("location"), "name"),
@@ -145,7 +143,7 @@ def _review_date(value: object, review_id: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(str(value)[:10])
+        return iso_date(str(value))
     except ValueError:
         raise ValueError(f"review {review_id}: unparseable reviewDateTime {value!r}") from None
 
@@ -155,13 +153,13 @@ def _text(review: Mapping[str, Any], name: str, review_id: str) -> str | None:
     value = original if isinstance(original, str) and original.strip() else review.get(name)
     if value is not None and not isinstance(value, str):
         raise ValueError(f"review {review_id}: {name} is not text ({type(value).__name__})")
-    return clean_text(value)
+    return unescaped_text_keeping_paragraphs(value)
 
 
 def _named(value: object, key: str) -> str | None:
     """The text of an inlined or resolved entity such as {"id": 1, "text": "Consultant"}."""
     text = value.get(key) if isinstance(value, dict) else None
-    return clean_text(text) if isinstance(text, str) else None
+    return unescaped_text_keeping_paragraphs(text) if isinstance(text, str) else None
 
 
 def _language(code: object) -> str | None:

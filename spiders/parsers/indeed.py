@@ -16,17 +16,14 @@ from typing import Any, Final
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
-from revint.spiders.parsers.french import parse_french_date
 from revint.spiders.parsers.page import ParsedPage
-from revint.spiders.parsers.structured import (
-    add_records,
-    assigned_json,
-    clean_text,
-    content_id,
-    name_from_slug,
+from revint.spiders.parsers.structured import add_records, assigned_json, content_id, name_from_slug, start_page
+from revint.spiders.parsers.values import (
+    french_date,
     number,
-    start_page,
-    theme_subratings,
+    ratings_by_label,
+    subratings_by_theme,
+    text_collapsing_whitespace,
 )
 from revint.taxonomy import normalize_label
 
@@ -65,14 +62,13 @@ def _record(review: Any, company_name: str | None, url: str, fetched_at: datetim
         raise ValueError("no employer name on the page or in the URL")
     author = review.get("review_author") or {}
     pros_cons = review.get("review_pros_cons") or {}
-    platform_ratings = {
-        label.strip(): score
+    platform_ratings = ratings_by_label(
+        (label, number(value, f"sub-rating {label!r}"))
         for label, value in (review.get("review_subratings") or {}).items()
-        if (score := number(value, f"sub-rating {label!r}")) is not None
-    }
+    )
     written_date = author.get("date")
-    text = clean_text(review.get("review_text"))
-    location = clean_text(author.get("location"))
+    text = text_collapsing_whitespace(review.get("review_text"))
+    location = text_collapsing_whitespace(author.get("location"))
     review_id = content_id(
         review.get("review_title"), review.get("review_rating"), written_date, text, author.get("job"),
         author.get("status"), location, pros_cons.get("review_pros"), pros_cons.get("review_cons"),
@@ -84,15 +80,15 @@ def _record(review: Any, company_name: str | None, url: str, fetched_at: datetim
         company_id=canonical_company_id(company_name),
         url=url,
         fetched_at=fetched_at,
-        review_date=parse_french_date(written_date) if written_date else None,
-        title=clean_text(review.get("review_title")),
-        pros=clean_text(pros_cons.get("review_pros")),
-        cons=clean_text(pros_cons.get("review_cons")),
+        review_date=french_date(written_date) if written_date else None,
+        title=text_collapsing_whitespace(review.get("review_title")),
+        pros=text_collapsing_whitespace(pros_cons.get("review_pros")),
+        cons=text_collapsing_whitespace(pros_cons.get("review_cons")),
         body=text,
         rating=number(review.get("review_rating"), "rating"),
-        subratings=theme_subratings(platform_ratings),
+        subratings=subratings_by_theme(platform_ratings),
         platform_ratings=platform_ratings,
-        job_title=clean_text(author.get("job")),
+        job_title=text_collapsing_whitespace(author.get("job")),
         location=_REGION_CODE.sub("", location) if location else None,
         is_current=_is_current(author.get("status")),
     )

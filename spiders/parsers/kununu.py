@@ -25,16 +25,8 @@ from parsel import Selector
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
 from revint.spiders.parsers.page import ParsedPage
-from revint.spiders.parsers.structured import (
-    add_records,
-    clean_text,
-    content_id,
-    element_text,
-    name_from_slug,
-    number,
-    start_page,
-    theme_subratings,
-)
+from revint.spiders.parsers.structured import add_records, content_id, element_text, name_from_slug, start_page
+from revint.spiders.parsers.values import number, ratings_by_label, subratings_by_theme, text_collapsing_whitespace
 from revint.taxonomy import normalize_label
 
 SOURCE = "kununu"
@@ -112,7 +104,7 @@ def _article_row(article: Selector) -> dict[str, Any]:
     for heading in article.xpath(".//h4"):
         label = element_text(heading) or ""
         block = heading.xpath("..")[0]
-        text = clean_text([element_text(paragraph) or "" for paragraph in block.xpath(".//p")])
+        text = text_collapsing_whitespace([element_text(paragraph) or "" for paragraph in block.xpath(".//p")])
         section = SECTIONS.get(normalize_label(label))
         if section:
             row[section] = text
@@ -171,18 +163,20 @@ def _record(row: dict[str, Any], company_name: str | None, url: str, fetched_at:
     if company_name is None:
         raise ValueError("no employer name on the page or in the URL")
     factor_texts = {
-        label.strip(): text for label, value in row.get("categories", {}).items() if (text := clean_text(value))
+        label.strip(): text
+        for label, value in row.get("categories", {}).items()
+        if (text := text_collapsing_whitespace(value))
     }
-    platform_ratings = {
-        label.strip(): stars
-        for label, value in row.get("category_ratings", {}).items()
-        if (stars := number(value, f"stars for {label!r}")) is not None
-    }
-    role, former = _position(clean_text(row.get("position")))
+    platform_ratings = ratings_by_label(
+        (label, number(value, f"stars for {label!r}")) for label, value in row.get("category_ratings", {}).items()
+    )
+    role, former = _position(text_collapsing_whitespace(row.get("position")))
     recommendation = normalize_label(row.get("recommendation") or "")
     if recommendation and recommendation not in RECOMMENDATIONS:
         raise ValueError(f"unknown recommendation {row['recommendation']!r}")
-    title, pros, cons, advice = (clean_text(row.get(field)) for field in ("title", "pros", "cons", "suggestions"))
+    title, pros, cons, advice = (
+        text_collapsing_whitespace(row.get(field)) for field in ("title", "pros", "cons", "suggestions")
+    )
     return ReviewRecord(
         source=SOURCE,
         source_review_id=content_id(
@@ -198,11 +192,11 @@ def _record(row: dict[str, Any], company_name: str | None, url: str, fetched_at:
         cons=cons,
         advice=advice,
         rating=number(row.get("rating"), "rating"),
-        subratings=theme_subratings(platform_ratings),
+        subratings=subratings_by_theme(platform_ratings),
         platform_ratings=platform_ratings,
         factor_texts=factor_texts,
         job_title=role,
-        location=clean_text(row.get("location")),
+        location=text_collapsing_whitespace(row.get("location")),
         employment_status=POSITIONS.get(normalize_label(role)) if role else None,
         is_current=False if former else row.get("is_current"),
         recommends=RECOMMENDATIONS.get(recommendation),

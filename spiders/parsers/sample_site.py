@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -10,28 +10,24 @@ from parsel import Selector
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
 from revint.spiders.parsers.page import ParsedPage
-from revint.taxonomy import themes_for_rating_label
+from revint.spiders.parsers.values import (
+    iso_date,
+    number,
+    ratings_by_label,
+    subratings_by_theme,
+    text_collapsing_whitespace,
+)
 
 SOURCE = "sample"
 
 
 def _text(node: Selector, css: str) -> str | None:
-    """The text under the first match, one line per paragraph; None when absent or blank."""
+    """The text under the first match, one line per paragraph (else its whole text); None when absent or blank."""
     found = node.css(css)
     if not found:
         return None
-    paragraphs = [" ".join(p.css("::text").getall()).strip() for p in found[0].css("p")]
-    text = "\n".join(p for p in paragraphs if p) or " ".join(found[0].css("::text").getall()).strip()
-    return text or None
-
-
-def _number(value: str | None, what: str) -> float | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{what} {value!r} is not a number") from None
+    paragraphs = text_collapsing_whitespace([" ".join(p.css("::text").getall()) for p in found[0].css("p")])
+    return paragraphs or text_collapsing_whitespace(" ".join(found[0].css("::text").getall()))
 
 
 def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -> ReviewRecord:
@@ -40,16 +36,16 @@ def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -
         raise ValueError("review block without data-review-id")
     when = node.css("time::attr(datetime)").get()
     try:
-        review_date = date.fromisoformat(when) if when else None
+        review_date = iso_date(when) if when else None
     except ValueError:
         raise ValueError(f"review {review_id}: unparseable date {when!r}") from None
-    subratings: dict[str, float] = {}
-    for label in node.css("dl.subratings dt"):
-        value = label.xpath("following-sibling::dd[1]/@data-value").get()
-        score = _number(value, f"review {review_id}: sub-rating")
-        for theme in themes_for_rating_label(" ".join(label.css("::text").getall())):
-            if score is not None:
-                subratings[theme] = score
+    ratings = ratings_by_label(
+        (
+            " ".join(label.css("::text").getall()),
+            number(label.xpath("following-sibling::dd[1]/@data-value").get(), f"review {review_id}: sub-rating"),
+        )
+        for label in node.css("dl.subratings dt")
+    )
     status = node.css(".status")
     current = status.attrib.get("data-current") if status else None
     return ReviewRecord(
@@ -65,8 +61,8 @@ def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -
         pros=_text(node, "section.pros"),
         cons=_text(node, "section.cons"),
         advice=_text(node, "section.advice"),
-        rating=_number(node.css(".rating::attr(data-value)").get(), f"review {review_id}: rating"),
-        subratings=subratings,
+        rating=number(node.css(".rating::attr(data-value)").get(), f"review {review_id}: rating"),
+        subratings=subratings_by_theme(ratings),
         job_title=_text(node, ".job-title"),
         location=_text(node, ".location"),
         employment_status=status.attrib.get("data-contract") if status else None,

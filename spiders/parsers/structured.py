@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final
 from urllib.parse import unquote, urljoin
 
@@ -21,9 +20,8 @@ from w3lib.encoding import html_to_unicode
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
-from revint.spiders.parsers.french import parse_decimal, parse_french_date
 from revint.spiders.parsers.page import ParsedPage
-from revint.taxonomy import themes_for_rating_label
+from revint.spiders.parsers.values import iso_or_french_date, number, text_collapsing_whitespace
 
 JsonObject = dict[str, Any]
 
@@ -75,18 +73,7 @@ def element_text(node: Selector) -> str | None:
         parts.append(block)
 
     walk(node.root)
-    return clean_text("".join(parts))
-
-
-def clean_text(value: Any) -> str | None:
-    """A text from a string or a list of lines: lines trimmed (stray "\\r" too), blank ones dropped; None if empty."""
-    if value is None:
-        return None
-    lines = value if isinstance(value, list) else [value]
-    if not all(isinstance(line, str) for line in lines):
-        raise ValueError(f"expected text, got {value!r}")
-    split = (" ".join(part.split()) for line in lines for part in line.splitlines())
-    return "\n".join(line for line in split if line) or None
+    return text_collapsing_whitespace("".join(parts))
 
 
 def start_page(
@@ -243,24 +230,10 @@ def _name(value: Any) -> str | None:
         value = value.get("name") or value.get("legalName")
     if isinstance(value, list) and value:
         value = value[0]
-    return clean_text(value) if isinstance(value, str) else None
+    return text_collapsing_whitespace(value) if isinstance(value, str) else None
 
 
-# --- values ----------------------------------------------------------------------------------------------------
-
-
-def number(value: Any, what: str) -> float | None:
-    """A number from a JSON number or a string with a decimal comma or point; None when absent or blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return parse_decimal(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{what} {value!r} is not a number")
+# --- schema.org values and review ids --------------------------------------------------------------------------
 
 
 def scaled_rating(rating: Any, what: str = "rating") -> float | None:
@@ -278,23 +251,6 @@ def scaled_rating(rating: Any, what: str = "rating") -> float | None:
     return round(1 + 4 * (value - worst) / (best - worst), 3)
 
 
-def parse_date(value: Any) -> date | None:
-    """A date from ISO text (a date or a date-time) or a French date; None when absent."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-        try:
-            return parse_french_date(text)
-        except ValueError:
-            pass
-    raise ValueError(f"date {value!r} is not a date")
-
-
 def notes_text(notes: Any) -> str | None:
     """`positiveNotes` / `negativeNotes` as text, one line per note: text, a list, an ItemList or ListItems."""
     lines: list[str] = []
@@ -304,10 +260,10 @@ def notes_text(notes: Any) -> str | None:
                 lines.append(notes_text(note["itemListElement"]) or "")
                 continue
             note = note.get("name") or note.get("description") or _name(note.get("item"))
-        text = clean_text(note) if isinstance(note, str | list) else None
+        text = text_collapsing_whitespace(note) if isinstance(note, str | list) else None
         if text:
             lines.append(text)
-    return clean_text(lines)
+    return text_collapsing_whitespace(lines)
 
 
 def content_id(*parts: Any) -> str:
@@ -320,15 +276,6 @@ def name_from_slug(slug: str) -> str:
     """A readable company name from a URL slug ("deutsche-post" → "Deutsche Post", "Lidl" → "Lidl")."""
     words = re.split(r"[-_+\s]+", unquote(slug).strip())
     return " ".join(word if word != word.lower() else word.capitalize() for word in words if word)
-
-
-def theme_subratings(platform_ratings: Mapping[str, float]) -> dict[str, float]:
-    """Platform sub-ratings by taxonomy theme through the crosswalk; labels sharing a theme are averaged."""
-    by_theme: dict[str, list[float]] = {}
-    for label, value in platform_ratings.items():
-        for theme in themes_for_rating_label(label):
-            by_theme.setdefault(theme, []).append(value)
-    return {theme: round(sum(values) / len(values), 3) for theme, values in by_theme.items()}
 
 
 # --- schema.org → records ----------------------------------------------------------------------------------------
@@ -384,11 +331,11 @@ def review_record(
             url=urljoin(url, str(review["url"])) if _is_id(review.get("url")) else url,
             fetched_at=fetched_at,
             lang=language.strip()[:2].lower() if isinstance(language, str) and language.strip() else None,
-            review_date=parse_date(review.get("datePublished")),
-            title=clean_text(title),
+            review_date=iso_or_french_date(review.get("datePublished")),
+            title=text_collapsing_whitespace(title),
             pros=notes_text(review.get("positiveNotes")),
             cons=notes_text(review.get("negativeNotes")),
-            body=clean_text(body),
+            body=text_collapsing_whitespace(body),
             rating=scaled_rating(review.get("reviewRating")),
         )
     except ValueError as error:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from revint.record import dumps, problems
-from revint.spiders.parsers.french import parse_french_date
 from revint.spiders.parsers.indeed import SOURCE, parse_export, parse_page
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.structured import assigned_json, selector
+from revint.spiders.parsers.values import french_date
 from tests.support.pages import FETCHED_AT, corpus_file, fixture
 
 URL = "https://fr.indeed.com/cmp/Fournil-Castagne/reviews"
@@ -187,7 +187,7 @@ def test_lidl_fields_match_the_export(lidl: tuple[list[dict[str, Any]], ParsedPa
         bool(item["review_pros_cons"]["review_pros"]) for item in data
     )
     for item, record in zip(data, parsed.records, strict=True):
-        assert record.review_date == parse_french_date(item["review_author"]["date"])
+        assert record.review_date == french_date(item["review_author"]["date"])
         assert record.title == _squeezed(item["review_title"])
         assert record.job_title == _squeezed(item["review_author"]["job"])
         assert record.location is not None and item["review_author"]["location"].startswith(record.location)

@@ -347,14 +347,24 @@ def test_json_body_yields_no_records_and_no_exception() -> None:
     assert page.review_blocks == 0
 
 
-def test_sub_rating_without_value_does_not_shift_the_next_ones() -> None:
+def _subratings(terms: str) -> dict[str, float]:
+    """The sub-ratings of a review block whose `<dl class="subratings">` holds `terms`."""
     block = (
         '<article class="review" data-review-id="af-010"><h3 class="review-title">Titre</h3>'
-        '<dl class="subratings"><dt>Culture et valeurs</dt><dd>n/a</dd>'
-        '<dt>Équipe dirigeante</dt><dd data-value="2">2</dd></dl></article>'
+        f'<dl class="subratings">{terms}</dl></article>'
     )
     [record] = _parse(_page_with_blocks(block)).records
-    assert record.subratings == {"management": 2.0}
+    return record.subratings
+
+
+def test_sub_rating_without_value_does_not_shift_the_next_ones() -> None:
+    terms = '<dt>Culture et valeurs</dt><dd>n/a</dd><dt>Équipe dirigeante</dt><dd data-value="2">2</dd>'
+    assert _subratings(terms) == {"management": 2.0}
+
+
+def test_sub_ratings_whose_labels_share_a_theme_are_averaged() -> None:
+    terms = '<dt>Culture</dt><dd data-value="5">5</dd><dt>Culture et valeurs</dt><dd data-value="2">2</dd>'
+    assert _subratings(terms) == {"culture": 3.5}  # not the last label's 2.0
 
 
 # --- record validation -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""schema.org extraction (JSON-LD, microdata), the shared helpers in spiders/parsers/structured.py and french.py,
-and the generic schema.org parser, on fixture pages written for these tests."""
+"""schema.org extraction (JSON-LD, microdata), the shared helpers in spiders/parsers/structured.py and the generic
+schema.org parser, on fixture pages written for these tests (the value helpers have their own tests: test_values)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from datetime import date
 import pytest
 
 from revint.record import dumps, problems
-from revint.spiders.parsers.french import parse_decimal, parse_french_date
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.schema_org import parse_page, source_for
 from revint.spiders.parsers.structured import (
     REVIEW_TYPES,
     CompanyInfo,
-    clean_text,
     company_info,
     element_text,
     find_typed,
@@ -23,10 +21,8 @@ from revint.spiders.parsers.structured import (
     microdata,
     name_from_slug,
     notes_text,
-    parse_date,
     scaled_rating,
     selector,
-    theme_subratings,
 )
 from tests.support.pages import FETCHED_AT, FIXTURES, fixture
 
@@ -35,45 +31,6 @@ URL = "https://www.avis-boulot.example/entreprise/verrerie-dumas/avis"
 
 def _parse(name: str, url: str = URL) -> ParsedPage:
     return parse_page(fixture("schema_org", name), url, FETCHED_AT)
-
-
-# --- French strings ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("4,0", 4.0), ("3.5", 3.5), (" 4 ", 4.0), ("4,5", 4.5), ("1\u00a0234", 1234.0)],
-)
-def test_decimal(text: str, expected: float) -> None:
-    assert parse_decimal(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("8 avril 2014", date(2014, 4, 8)),
-        ("1er mars 2015", date(2015, 3, 1)),
-        ("17 août 2014", date(2014, 8, 17)),
-        ("2 aout 2014", date(2014, 8, 2)),
-        ("28 Février 2015", date(2015, 2, 28)),
-        ("9 déc. 2014", date(2014, 12, 9)),
-        ("le 3 févr. 2020", date(2020, 2, 3)),
-    ],
-)
-def test_french_date(text: str, expected: date) -> None:
-    assert parse_french_date(text) == expected
-
-
-@pytest.mark.parametrize("text", ["32 avril 2015", "29 février 2015", "8 avrol 2014", "avril 2014", "2014-04-08", ""])
-def test_french_date_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match=repr(text)):
-        parse_french_date(text)
-
-
-@pytest.mark.parametrize("text", ["quatre", "nan", "inf", "4,0,0", ""])
-def test_decimal_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match=f"{text!r} is not a number"):
-        parse_decimal(text)
 
 
 # --- shared helpers ------------------------------------------------------------------------------------------
@@ -92,19 +49,7 @@ def test_scaled_rating() -> None:
         scaled_rating({"ratingValue": True})
 
 
-def test_parse_date() -> None:
-    assert parse_date("2024-11-03T09:12:00+01:00") == date(2024, 11, 3)
-    assert parse_date("1er mars 2015") == date(2015, 3, 1)
-    assert parse_date("  ") is None
-    with pytest.raises(ValueError, match="'hier' is not a date"):
-        parse_date("hier")
-
-
 def test_text_helpers() -> None:
-    assert clean_text(["  ligne un\r", "", "ligne   deux\r\n"]) == "ligne un\nligne deux"
-    assert clean_text(" \r\n ") is None
-    with pytest.raises(ValueError, match="expected text"):
-        clean_text({"text": "x"})
     node = selector("<div>Un <b>mot</b><br>deux<p>trois</p><script>var x = 1;</script><!-- note --></div>")
     assert element_text(node.xpath("//div")[0]) == "Un mot\ndeux\ntrois"
     assert notes_text(["A", {"@type": "ItemList", "itemListElement": [{"name": "B"}, {"item": {"name": "C"}}]}]) == (
@@ -113,11 +58,6 @@ def test_text_helpers() -> None:
     assert name_from_slug("deutsche-post") == "Deutsche Post"
     assert name_from_slug("Fournil-Castagne") == "Fournil Castagne"
     assert name_from_slug("caf%C3%A9_du_port") == "Café Du Port"
-
-
-def test_theme_subratings_average_and_crosswalk() -> None:
-    platform = {"Culture": 4.0, "Culture et valeurs": 3.0, "Sécurité de l'emploi/Évolution de carrière": 2.0, "X": 1.0}
-    assert theme_subratings(platform) == {"culture": 3.5, "job_security": 2.0, "career": 2.0}
 
 
 def test_json_ld_flattens_lists_and_graphs() -> None:
