@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 PAGE_SIZE = 10
 ROBOTS_TXT = "User-agent: *\nDisallow: /membres/\nDisallow: /recherche\n"
@@ -85,89 +86,45 @@ def _french_date(iso: str) -> str:
     return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
-def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
+# Autoescaped, and a missing review field is an error naming it; JSON-LD keeps its key order and accents.
+_TEMPLATES = Environment(
+    loader=PackageLoader("revint.pipeline", "templates/sample_site"), autoescape=True, undefined=StrictUndefined
+)
+_TEMPLATES.filters |= {"pseudonym": _pseudonym, "french_date": _french_date}
+_TEMPLATES.globals |= {"subrating_labels": SUBRATING_LABELS, "status_labels": STATUS_LABELS}
+_TEMPLATES.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 
 
 def render_review(review: dict[str, Any]) -> str:
-    stars = "★" * review["rating"] + "☆" * (5 - review["rating"])
-    author = _pseudonym(review["id"])
-    current = "Employé actuel" if review["current"] else "Ancien employé"
-    subratings = "".join(
-        f'<dt>{escape(SUBRATING_LABELS[k])}</dt><dd data-value="{v}">{v}</dd>'
-        for k, v in review.get("subratings", {}).items()
-    )
-    sections = "".join(
-        f'<section class="{name}"><h4>{label}</h4>{_paragraphs(review[name])}</section>'
-        for name, label in (
-            ("pros", "Avantages"),
-            ("cons", "Inconvénients"),
-            ("advice", "Conseils à la direction"),
-        )
-        if review.get(name)
-    )
-    return f"""
-<article class="review" id="avis-{escape(review["id"])}" data-review-id="{escape(review["id"])}"
-         lang="{review["lang"]}">
-  <header>
-    <h3 class="review-title">{escape(review["title"])}</h3>
-    <span class="rating" data-value="{review["rating"]}" title="{review["rating"]} sur 5">{stars}</span>
-    <time datetime="{review["date"]}">{_french_date(review["date"])}</time>
-    <span class="author">par <a href="/membres/{author}">{author}</a></span>
-    <span class="job-title">{escape(review["job_title"])}</span>
-    <span class="location">{escape(review["location"])}</span>
-    <span class="status" data-current="{str(review["current"]).lower()}"
-          data-contract="{review["employment_status"]}">{current}, {STATUS_LABELS[review["employment_status"]]}</span>
-  </header>
-  <dl class="subratings">{subratings}</dl>
-  {sections}
-</article>"""
+    """One review block, exactly as company pages include it."""
+    return _TEMPLATES.get_template("review.html.j2").render(review=review)
 
 
 def render_company_page(company: SampleCompany, page: int) -> str:
+    """Page `page` (from 1) of a company's reviews, with a JSON-LD rating summary and a link to the next page."""
     start = (page - 1) * PAGE_SIZE
-    reviews = company.reviews[start : start + PAGE_SIZE]
-    base = f"/entreprise/{company.slug}/avis"
-    next_link = f'<link rel="next" href="{base}?page={page + 1}">' if page < company.pages else ""
-    next_anchor = (
-        f'<a class="pagination-next" href="{base}?page={page + 1}">Page suivante</a>' if page < company.pages else ""
+    next_url = f"/entreprise/{company.slug}/avis?page={page + 1}" if page < company.pages else None
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "EmployerAggregateRating",
+        "itemReviewed": {"@type": "Organization", "name": company.name},
+        "ratingValue": round(sum(r["rating"] for r in company.reviews) / len(company.reviews), 1),
+        "ratingCount": len(company.reviews),
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    return _TEMPLATES.get_template("company_page.html.j2").render(
+        company=company,
+        page=page,
+        reviews=company.reviews[start : start + PAGE_SIZE],
+        next_url=next_url,
+        json_ld=json_ld,
     )
-    average = round(sum(r["rating"] for r in company.reviews) / len(company.reviews), 1)
-    json_ld = json.dumps(
-        {
-            "@context": "https://schema.org",
-            "@type": "EmployerAggregateRating",
-            "itemReviewed": {"@type": "Organization", "name": company.name},
-            "ratingValue": average,
-            "ratingCount": len(company.reviews),
-            "bestRating": 5,
-            "worstRating": 1,
-        },
-        ensure_ascii=False,
-    )
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8">
-<title>Avis {escape(company.name)} — page {page}</title>
-{next_link}
-<script type="application/ld+json">{json_ld}</script>
-</head><body>
-<main class="company" data-company-slug="{company.slug}">
-  <h1 class="company-name">{escape(company.name)}</h1>
-  <p class="company-meta">{escape(company.sector)} · {escape(company.city)} · {len(company.reviews)} avis</p>
-  <div class="reviews">{"".join(render_review(r) for r in reviews)}</div>
-  <nav class="pagination">Page {page} / {company.pages} {next_anchor}</nav>
-</main></body></html>"""
 
 
 def render_index(companies: dict[str, SampleCompany]) -> str:
-    items = "".join(
-        f'<li><a class="company-link" href="/entreprise/{c.slug}/avis">{escape(c.name)}</a></li>'
-        for c in companies.values()
-    )
-    return (
-        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Avis employeurs</title></head>'
-        f'<body><h1>Entreprises</h1><ul class="companies">{items}</ul></body></html>'
-    )
+    """The home page: a link to every company's reviews."""
+    return _TEMPLATES.get_template("index.html.j2").render(companies=companies.values())
 
 
 def _handler_for(companies: dict[str, SampleCompany]) -> type[BaseHTTPRequestHandler]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from revint.pipeline.insights.report import CompanyReport, ThemeFinding
 
@@ -36,6 +36,13 @@ WORDS = {
         "percent": "%",
     },
 }
+_TEMPLATES = Environment(
+    loader=PackageLoader("revint.pipeline.insights", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def _pct(share: float, words: dict[str, str]) -> str:
@@ -76,35 +83,11 @@ def as_text(report: CompanyReport) -> str:
 
 
 def as_html(report: CompanyReport) -> str:
+    """The report as a standalone page; every text from the data is escaped by the template engine."""
     words = WORDS[report.lang]
-    sections = []
-    for finding in report.concerns:
-        quotes = "".join(
-            f"<blockquote>{escape(q.text)}<footer>{words['review_of']} {q.review_date or ''}</footer></blockquote>"
-            for q in finding.quotes
-        )
-        questions = "".join(f"<li>{escape(q)}</li>" for q in finding.questions)
-        sections.append(
-            f"<section class='concern'><h2>{escape(finding.label)}</h2>"
-            f"<p class='evidence'>{escape(_evidence(finding, words))}</p>{quotes}"
-            f"<h3>{words['ask']}</h3><ol>{questions}</ol></section>"
-        )
-    liked = "".join(f"<li>{escape(f.label)} — {f.reviews_raising} {words['positively']}</li>" for f in report.strengths)
-    body = "".join(sections) or f"<p>{words['none']}</p>"
-    return f"""<!DOCTYPE html>
-<html lang="{report.lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(report.company_name)} — revint</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-.concern {{ border-left: 4px solid #c0392b; padding-left: 1rem; margin: 1.5rem 0; }}
-.evidence {{ color: #555; }}
-blockquote {{ margin: .5rem 0; font-style: italic; }}
-blockquote footer {{ font-style: normal; font-size: .8rem; color: #777; }}
-</style></head><body>
-<h1>{escape(report.company_name)}</h1>
-<p>{report.reviews} {words["reviews"]}{escape(_period(report))}</p>
-<h2>{words["concerns"]}</h2>
-{body}
-<h2>{words["likes"]}</h2><ul>{liked}</ul>
-</body></html>"""
+    return _TEMPLATES.get_template("report.html.j2").render(
+        report=report,
+        words=words,
+        period=_period(report),
+        concerns=[(finding, _evidence(finding, words)) for finding in report.concerns],
+    )

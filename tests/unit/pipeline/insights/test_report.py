@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import duckdb
 import pytest
 
 from revint.pipeline.insights.render import as_html, as_text
-from revint.pipeline.insights.report import CompanyNotFound, company_report, find_company, pick_questions, question_bank
+from revint.pipeline.insights.report import (
+    CompanyNotFound,
+    CompanyReport,
+    Quote,
+    ThemeFinding,
+    company_report,
+    find_company,
+    pick_questions,
+    question_bank,
+)
 from revint.pipeline.warehouse.db import connect
 from tests.support.runs import SampleRun
 
@@ -83,6 +93,58 @@ def test_reports_render_as_text_json_and_html_in_both_languages(con: duckdb.Duck
     assert payload["company"] == "Quantifi Labs" and len(payload["concerns"]) == 3
     html = as_html(french)
     assert html.startswith("<!DOCTYPE html>") and "<blockquote>" in html
+
+
+def _report(quote: str, company_name: str = "Acme", concerns: bool = True) -> CompanyReport:
+    finding = ThemeFinding(
+        "management",
+        "Management",
+        reviews_raising=3,
+        reviews=5,
+        share=0.6,
+        baseline_share=0.3,
+        quotes=[Quote(quote, date(2024, 5, 17), "sample", "r1")],
+        questions=["Who decides?"],
+    )
+    strength = ThemeFinding("culture", "Culture", reviews_raising=2, reviews=5, share=0.4, baseline_share=0.2)
+    return CompanyReport(
+        "acme", company_name, 5, date(2021, 1, 4), date(2024, 5, 17), "en", [finding] if concerns else [], [strength]
+    )
+
+
+def test_html_page_holds_the_evidence_quotes_questions_and_strengths() -> None:
+    html = as_html(_report("Nobody explains decisions."))
+    for shown in (
+        '<html lang="en">',
+        "<title>Acme — revint</title>",
+        "<p>5 reviews (2021-01 → 2024-05)</p>",
+        "<h2>Management</h2>",
+        "3 of 5 reviews raise it negatively (60%; all companies: 30%)",
+        "<blockquote>Nobody explains decisions.<footer>review of 2024-05-17</footer></blockquote>",
+        "<li>Who decides?</li>",
+        "<li>Culture — 2 positive reviews</li>",
+    ):
+        assert shown in html, shown
+    assert "No recurring concern" in as_html(_report("", concerns=False))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        "</blockquote></section><script>alert(1)</script>",
+    ],
+    ids=["script-tag", "onerror", "javascript-url", "closing-tags"],
+)
+def test_html_page_shows_markup_in_reviews_as_text(hostile: str) -> None:
+    html = as_html(_report(f"Terrible {hostile} place", company_name=f"Acme {hostile}"))
+    assert "<script" not in html and "<img" not in html and "<a " not in html and 'href="javascript:' not in html
+    escaped = hostile.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    assert f"<blockquote>Terrible {escaped} place<footer>" in html
+    assert f"<h1>Acme {escaped}</h1>" in html
+    assert ("&lt;script&gt;" in html) == ("<script>" in hostile)
 
 
 def test_questions_are_chosen_by_what_reviewers_wrote() -> None:
