@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench train clean
+.PHONY: demo test test-fast lint bench train heldout clean
 
 $(STAMP): pyproject.toml
 	python3 -c 'import sys; assert sys.version_info >= (3, 11), "revint needs Python >= 3.11"'
@@ -22,11 +22,17 @@ lint: $(STAMP)
 test: lint  ## lint, type-check and run the test suite
 	$(VENV)/bin/pytest
 
+test-fast: $(STAMP)  ## the suite without the subprocess runs (crawls, CLI, flows, notebooks, wheel): about 30 s
+	$(VENV)/bin/pytest -m "not slow"
+
 bench: $(STAMP)
 	$(PY) -m bench
 
 train: $(STAMP)  ## retrain the theme model from models/annotations (reads ../shared/corpus), seeded
 	$(PY) -m revint.pipeline.training train
+
+heldout: $(STAMP)  ## score the packaged model and the rules on the held-out sets (reads ../shared/corpus)
+	$(PY) -m revint.pipeline.training heldout
 
 clean:
 	rm -rf data/work

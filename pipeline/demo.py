@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from revint.pipeline.flows import RunSummary, demo_flow
+from revint.pipeline.flows import RunSummary, demo_flow, run_without_server
 from revint.pipeline.insights.render import as_text
 from revint.pipeline.insights.report import company_report
 from revint.pipeline.warehouse.db import connect
@@ -32,8 +32,7 @@ def summary_lines(run: RunSummary, seconds: float, settings: Settings) -> list[s
         "── summary " + "─" * 60,
         f"crawl   {crawl.pages} pages, {crawl.reviews_written} reviews, {crawl.reviews_dropped} dropped, "
         f"{crawl.malformed} malformed, {crawl.canary_alerts} canary alerts  ({crawl.seconds:.1f} s)",
-        f"tag     {tag.reviews} reviews → {tag.mentions} theme mentions, "
-        f"{tag.skipped_other_language} in other languages  ({tag.seconds:.1f} s)",
+        tag.line(),
         f"load    {load.reviews_in_batch} reviews ({load.reviews_new} new); warehouse holds {load.reviews_total} "
         f"reviews, {load.mentions_total} mentions, {load.companies_total} companies  ({run.load_seconds:.1f} s)",
         f"total   {seconds:.1f} s   warehouse {settings.db_path}   run files {run.run_dir}",
@@ -43,7 +42,7 @@ def summary_lines(run: RunSummary, seconds: float, settings: Settings) -> list[s
 
 def run_demo(settings: Settings, *, lang: str = "fr", top: int = 3, detailed: int = 3) -> int:
     started = time.monotonic()
-    run = demo_flow(settings)
+    run = run_without_server(demo_flow, settings)
     companies = overview(settings, lang)
     print("\nTop concerns per company")
     for _cid, name, concerns in companies:

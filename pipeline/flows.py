@@ -1,13 +1,22 @@
-"""Prefect flows: thin orchestration over the plain functions of pipeline.stages."""
+"""Prefect flows: thin orchestration over the plain functions of pipeline.stages, run without a Prefect server
+(`run_without_server`) unless the environment names one."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import (
+    PREFECT_SERVER_ANALYTICS_ENABLED,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    temporary_settings,
+)
 
 from revint.pipeline import stages
 from revint.pipeline.sample_site import serve_sample_site
@@ -67,3 +76,17 @@ def demo_flow(settings: Settings) -> RunSummary:
     """The embedded default: serve the bundled sample site on 127.0.0.1 and run the chain against it."""
     with serve_sample_site(settings.sample_site_dir) as base_url:
         return crawl_tag_load(settings, "sample", [base_url + "/"], delay=0.0)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def run_without_server(run: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a flow under Prefect's temporary local server: given time to start on a cold machine (its 20 s
+    start-up can pass the default timeout) and sending no analytics. Prefect's own INFO lines are silenced for
+    the rest of the process (the server stops at exit and says so): revint prints its progress itself."""
+    logging.getLogger("prefect").setLevel(logging.WARNING)
+    offline = {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 120, PREFECT_SERVER_ANALYTICS_ENABLED: False}
+    with temporary_settings(updates=offline):
+        return run(*args, **kwargs)

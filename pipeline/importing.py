@@ -232,8 +232,7 @@ class ImportSummary:
         ]
         if self.tag is not None and self.load is not None:
             lines += [
-                f"tag     {self.tag.reviews} reviews → {self.tag.mentions} theme mentions, "
-                f"{self.tag.skipped_other_language} in other languages  ({self.tag.seconds:.1f} s)",
+                self.tag.line(),
                 f"load    {self.load.reviews_in_batch} reviews ({self.load.reviews_new} new, "
                 f"{self.load.reviews_updated} updated); warehouse holds {self.load.reviews_total} reviews, "
                 f"{self.load.mentions_total} mentions, {self.load.companies_total} companies",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
 
+from revint.constants import TAGGED_LANGUAGES
 from revint.models.lang import detect_language
 from revint.models.tagger import Tagger
 from revint.pipeline.forget import forget_in_run_files
@@ -66,6 +67,14 @@ class TagSummary:
     mentions: int
     skipped_other_language: int
     seconds: float
+    tagger: str  # the tagger version
+
+    def line(self) -> str:
+        """The summary's tag line."""
+        return (
+            f"tag     {self.reviews} reviews → {self.mentions} theme mentions ({self.tagger}), "
+            f"{self.skipped_other_language} in other languages  ({self.seconds:.1f} s)"
+        )
 
 
 class CrawlFailed(RuntimeError):
@@ -182,11 +191,11 @@ def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = N
             tagged = tag_review(review, tagger)
             reviews += 1
             mentions += len(tagged.mentions)
-            other += tagged.review.lang not in ("fr", "en")
+            other += tagged.review.lang not in TAGGED_LANGUAGES
             out.write(tagged.to_json_line() + "\n")
             progress.advance()
     seconds = progress.done()
-    return TagSummary(reviews, mentions, other, seconds)
+    return TagSummary(reviews, mentions, other, seconds, tagger.version)
 
 
 def _tagged_ids_after_crash(tagged_path: Path) -> set[str]:

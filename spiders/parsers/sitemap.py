@@ -1,21 +1,24 @@
-"""Sitemaps (sitemaps.org): the page URLs of a `<urlset>`, the sitemap URLs of a `<sitemapindex>`, plain or
-gzipped (`sitemap.xml.gz`), and the sitemaps a robots.txt names (`Sitemap:` lines)."""
+"""Sitemaps (sitemaps.org) through Scrapy's own sitemap machinery: the page URLs of a `<urlset>` and the sitemap
+URLs of a `<sitemapindex>`, plain or gzipped (`sitemap.xml.gz`), and the sitemaps a robots.txt names
+(`Sitemap:` lines). Thin adapters over `scrapy.utils.sitemap`, which SitemapSpider uses, for a spider that also
+pages through review lists (spiders/sites/schema_org.py).
+
+One choice differs from SitemapSpider's: a gzipped sitemap that is corrupt or cut short gives no URL at all
+(Scrapy keeps what it could inflate, whose last `<loc>` may be cut mid-URL)."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import re
 import zlib
 from typing import Final
 
-from parsel import Selector
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 # Checked on the first bytes only, so that review pages are not parsed as XML on the way.
 _SITEMAP_ROOT: Final = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
-
-
-_ROBOTS_SITEMAP: Final = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 MAX_SITEMAP_BYTES: Final = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed at most
 
@@ -38,12 +41,13 @@ def sitemap_locations(body: bytes) -> list[str]:
     body = _uncompressed(body)
     if not _SITEMAP_ROOT.search(body[:4096]):
         return []
-    document = Selector(body=body, type="xml")
-    document.remove_namespaces()
-    locations = document.xpath("/*[self::urlset or self::sitemapindex]/*/loc/text()").getall()
-    return [location.strip() for location in locations if location.strip()]
+    sitemap = Sitemap(body)
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        return []
+    return [entry["loc"] for entry in sitemap if entry["loc"]]
 
 
 def robots_sitemaps(body: bytes) -> list[str]:
     """The sitemap URLs of a robots.txt's `Sitemap:` lines, in order (the field name is case-insensitive)."""
-    return _ROBOTS_SITEMAP.findall(body.decode("utf-8-sig", errors="replace"))
+    lines = sitemap_urls_from_robots(body.removeprefix(codecs.BOM_UTF8))
+    return [url for url in lines if url]

@@ -9,17 +9,14 @@ from pathlib import Path
 
 import duckdb
 
+from revint.models.tagger import Tagger
 from revint.pipeline import stages
 from revint.runfiles import read_tagged
-from revint.settings import Settings
 from tests.support.runs import SampleRun
 
 
 def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {
-        "REVINT_DATA_DIR": str(data_dir),
-        "REVINT_SAMPLE_SITE": str(Settings.from_env().sample_site_dir),
-    }
+    env = os.environ | {"REVINT_DATA_DIR": str(data_dir)}  # generated files only: the sample site is bundled
     return subprocess.run(
         [sys.executable, "-m", "revint.pipeline.cli", "demo"],
         capture_output=True,
@@ -40,6 +37,8 @@ def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotent
     assert "load    355 reviews (355 new)" in out
     assert "0 dropped, 0 malformed, 0 canary alerts" in out
     assert "crawl sample:" in first.stderr  # progress lines
+    assert f"theme mentions ({Tagger().version})" in out  # the trained tagger, not the rules
+    assert "| INFO" not in first.stderr  # Prefect's own log lines stay quiet
 
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]

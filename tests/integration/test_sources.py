@@ -26,7 +26,6 @@ from revint.settings import Settings
 from revint.spiders.base import ReviewSpider
 from revint.spiders.parsers import glassdoor, indeed, kununu, sample_site
 from revint.spiders.parsers.registry import SOURCES, parsers_for
-from revint.spiders.parsers.sitemap import MAX_SITEMAP_BYTES, robots_sitemaps, sitemap_locations
 from revint.spiders.sites.schema_org import SchemaOrgSpider
 from tests.support.fixture_site import FixtureSite, Reply
 from tests.support.pages import FETCHED_AT, FIXTURES, corpus_file
@@ -200,44 +199,11 @@ def test_glassdoor_answers_in_json_go_to_the_graphql_parser() -> None:
     assert parsers_for("indeed").parse_fetched(answer, "https://fr.indeed.com/cmp/X/reviews", FETCHED_AT).errors
 
 
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (f"<urlset {SITEMAP_NS}><url><loc> https://a.example/r1 </loc></url><url><loc>/r2</loc></url></urlset>", 2),
-        (f"<?xml version='1.0'?><sitemapindex {SITEMAP_NS}><sitemap><loc>https://a.example/s.xml</loc></sitemap>", 1),
-        ("<ns:urlset xmlns:ns='http://www.sitemaps.org/schemas/sitemap/0.9'><ns:url><ns:loc>x</ns:loc></ns:url>", 1),
-        ("<html><body><p>urlset</p></body></html>", 0),
-        ("<urlset><url></url></urlset>", 0),
-        ("", 0),
-    ],
-)
-def test_sitemap_locations(body: str, expected: int) -> None:
-    assert len(sitemap_locations(body.encode())) == expected
-    assert len(sitemap_locations(gzip.compress(body.encode()))) == expected  # sitemap.xml.gz
-
-
-def test_robots_txt_sitemap_lines_are_read_in_order_whatever_their_case() -> None:
-    robots = (
-        b"User-agent: *\nDisallow: /prive/\nSitemap: https://a.example/s1.xml\n  sitemap:https://a.example/s2.xml.gz\n"
-    )
-    assert robots_sitemaps(robots) == ["https://a.example/s1.xml", "https://a.example/s2.xml.gz"]
-    assert robots_sitemaps(b"User-agent: *\nAllow: /\n# Sitemap comes later\n") == []
-    assert robots_sitemaps(b"Sitemap:\nUser-agent: *\n") == []  # an empty line names nothing
-    assert robots_sitemaps(b"\xef\xbb\xbfSitemap: https://a.example/s.xml\n") == ["https://a.example/s.xml"]
-
-
 def test_a_robots_txt_naming_no_sitemap_sends_the_crawl_to_the_conventional_one() -> None:
     crawler = get_crawler(SchemaOrgSpider)
     spider = SchemaOrgSpider.from_crawler(crawler, start_urls="https://a.example/robots.txt")
     robots = TextResponse("https://a.example/robots.txt", body=b"User-agent: *\nAllow: /\n", encoding="utf-8")
     assert spider.company_urls(robots) == ["https://a.example/sitemap.xml"]
-
-
-def test_a_corrupt_or_oversized_gzipped_sitemap_gives_no_urls() -> None:
-    sitemap = gzip.compress(f"<urlset {SITEMAP_NS}><url><loc>https://a.example/r1</loc></url></urlset>".encode())
-    assert sitemap_locations(sitemap[:-12]) == []  # cut short
-    huge = f"<urlset {SITEMAP_NS}>".encode() + b" " * (MAX_SITEMAP_BYTES + 1)
-    assert sitemap_locations(gzip.compress(huge)) == []
 
 
 # --- the command line -----------------------------------------------------------------------------------------
