@@ -291,6 +291,8 @@ def cmd_serve_sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `revint` commands. argparse rather than Typer: sub-commands, help and usage errors are all it needs,
+    the handlers stay plain functions of (args, settings) that tests call, and no extra dependency is pulled."""
     parser = argparse.ArgumentParser(
         prog="revint", description="Employer reviews → recurring concerns → reverse-interview questions."
     )

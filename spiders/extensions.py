@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -26,12 +27,12 @@ def required_path(crawler: Crawler, setting: str) -> Path:
     return Path(value)
 
 
+@dataclass
 class StatsFile:
     """Write the crawl's statistics as JSON, so the caller can summarise a crawl it ran in a subprocess."""
 
-    def __init__(self, crawler: Crawler, output: Path) -> None:
-        self.crawler = crawler
-        self.output = output
+    crawler: Crawler
+    output: Path
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
@@ -49,6 +50,7 @@ class StatsFile:
         stats_path(self.output).write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
 
 
+@dataclass
 class ResumableJob:
     """Discard a JOBDIR left by a killed crawl, so that resuming it loses nothing.
 
@@ -58,11 +60,9 @@ class ResumableJob:
     means the last crawl was killed, and the crawl starts over (the output writer skips reviews already written).
     """
 
-    MARKER = "revint-crawl-running"
-
-    def __init__(self, crawler: Crawler, jobdir: Path) -> None:
-        self.crawler = crawler
-        self.jobdir = jobdir
+    MARKER: ClassVar = "revint-crawl-running"
+    crawler: Crawler
+    jobdir: Path
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResumableJob:

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import duckdb
 
-from revint.pipeline.warehouse.db import refresh_marts
+from revint.pipeline.warehouse.db import named_queries, refresh_marts
 from revint.pipeline.warehouse.export import export_parquet, recorded_exports
 from revint.pipeline.warehouse.load import ROW_TABLES
+from revint.pipeline.warehouse.load import SQL as LOAD_SQL
 from revint.pipeline.warehouse.search import rebuild_index
+
+SQL = named_queries("erasure.sql")
 
 
 @dataclass
@@ -35,13 +38,10 @@ def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str]) -
     erased = WarehouseErasure()
     con.execute("BEGIN TRANSACTION")
     for table in ("reviews", *ROW_TABLES):
-        row = con.execute(f"SELECT count(*) FROM {table} WHERE list_contains(?, review_id)", [review_ids]).fetchone()
-        erased.rows_removed[table] = int(row[0]) if row else 0
-        con.execute(f"DELETE FROM {table} WHERE list_contains(?, review_id)", [review_ids])
-    con.executemany(
-        "INSERT INTO forgotten_reviews VALUES (?, ?) ON CONFLICT DO NOTHING", [[rid, now] for rid in review_ids]
-    )
-    con.execute("DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM reviews)")
+        deleted = con.execute(SQL[f"forget_{table}"], {"review_ids": review_ids}).fetchall()
+        erased.rows_removed[table] = len(deleted)
+    con.executemany(SQL["add_to_takedown_list"], [[rid, now] for rid in review_ids])
+    con.execute(LOAD_SQL["drop_companies_without_reviews"])
     refresh_marts(con)
     con.execute("COMMIT")
     rebuild_index(con)
@@ -54,8 +54,8 @@ def forget_in_warehouse(con: duckdb.DuckDBPyConnection, review_ids: list[str]) -
 
 def forgotten_among(con: duckdb.DuckDBPyConnection, review_ids: list[str]) -> set[str]:
     """Which of these reviews are on the takedown list."""
-    rows = con.execute("SELECT review_id FROM forgotten_reviews WHERE list_contains(?, review_id)", [review_ids])
-    return {row[0] for row in rows.fetchall()}
+    rows = con.execute(SQL["forgotten_among"], {"review_ids": review_ids}).fetchall()
+    return {row[0] for row in rows}
 
 
 def check_review_ids(review_ids: list[str]) -> list[str]:
