@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from dataclasses import replace
@@ -73,6 +74,7 @@ def _table(title: str, figures: Figures) -> None:
 
 
 def main() -> None:
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # as `revint` does: before Prefect's first import
     settings = Settings.from_env()
     demo_stage_timings(settings)  # warm-up: the flow below then finds files and modules as warm as the timed stages
     *stages_, insights = demo_stage_timings(settings)

@@ -59,7 +59,7 @@ def tagger_speed(settings: Settings, runs: int = RUNS) -> Figures:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
         ("tagger words/s", words / ours, f"{tagger.version}: {len(items)} texts, {words} words, {mentions} mentions"),
-        ("rules alone words/s", words / rules_time, f"{rules.version}, the fallback: {rules_mentions} mentions"),
+        ("rules alone words/s", words / rules_time, f"{rules.version}, the baseline: {rules_mentions} mentions"),
         ("fr_core_news_sm words/s", words / theirs, "full pipeline, same texts, one process"),
         ("speed ratio", theirs / ours, "goal >= 10x"),
         compared(

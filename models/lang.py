@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from revint.constants import TAGGED_LANGUAGES
 from revint.text import fold
 
 _WORD = re.compile(r"[a-z]+")
@@ -35,5 +36,5 @@ def detect_language(text: str, hint: str | None = None) -> str:
         votes[lang] += 0.5 * sum(spelling.search(word) is not None for word in words)
     best = max(votes, key=lambda lang: votes[lang])
     if votes[best] == 0 or list(votes.values()).count(votes[best]) > 1:
-        return hint if hint in ("fr", "en") else "fr"
+        return hint if hint in TAGGED_LANGUAGES else "fr"
     return best

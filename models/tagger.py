@@ -173,10 +173,10 @@ def tag_in_processes(
 
     Small inputs never pay for starting the pool.
     """
+    tagger = Tagger(model_dir)  # here first: a missing model is one error, not one per worker started again and again
     chunks = _chunks(items, chunk_size)
     first = next(chunks, [])
     if processes < 2 or len(first) < chunk_size:
-        tagger = Tagger(model_dir)
         for chunk in itertools.chain([first], chunks):
             yield from tagger.tag(chunk)
         return

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from revint.record import SECTIONS
+from revint.runfiles import REVIEWS_FILE, TAGGED_FILE
 from revint.settings import Settings
 
 if TYPE_CHECKING:
     from revint.models.tagger import TagInput
     from revint.pipeline.importing import Dropped, ParseReport
-
-SECTIONS = ("pros", "cons", "advice", "body")
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -53,10 +53,10 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline import stages
 
     run_dir: Path = args.run_dir
-    if not (run_dir / "reviews.jsonl").exists():
-        raise FileNotFoundError(f"no crawl output at {run_dir / 'reviews.jsonl'}: is {run_dir} a run folder?")
-    tagged = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
-    loaded = stages.load(settings, run_dir / "tagged.jsonl")
+    if not (run_dir / REVIEWS_FILE).exists():
+        raise FileNotFoundError(f"no crawl output at {run_dir / REVIEWS_FILE}: is {run_dir} a run folder?")
+    tagged = stages.tag_reviews(run_dir / REVIEWS_FILE, run_dir / TAGGED_FILE)
+    loaded = stages.load(settings, run_dir / TAGGED_FILE)
     print(f"tagged {tagged.reviews} reviews ({tagged.mentions} mentions) in {tagged.seconds:.1f} s")
     print(
         f"loaded {loaded.reviews_in_batch} reviews ({loaded.reviews_new} new) into {settings.db_path}: "
@@ -396,6 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Prefect sends usage telemetry from its import on unless this is set; flows import it lazily, after this line.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     from revint.pipeline.insights.report import CompanyNotFound
 
     args = build_parser().parse_args(argv)

@@ -21,6 +21,7 @@ from prefect.settings import (
 from revint.pipeline import stages
 from revint.pipeline.sample_site import serve_sample_site
 from revint.pipeline.warehouse.load import LoadSummary
+from revint.runfiles import TAGGED_FILE
 from revint.settings import Settings
 
 
@@ -66,8 +67,8 @@ def crawl_tag_load(
     started_at = datetime.now(UTC)
     run_dir = stages.new_run_dir(settings, spider)
     crawl = crawl_task(settings, spider, start_urls, run_dir, delay, mode)
-    tagged = tag_task(crawl.output, run_dir / "tagged.jsonl")
-    loaded, seconds = load_task(settings, run_dir / "tagged.jsonl", crawl, started_at, tagged.seconds)
+    tagged = tag_task(crawl.output, run_dir / TAGGED_FILE)
+    loaded, seconds = load_task(settings, run_dir / TAGGED_FILE, crawl, started_at, tagged.seconds)
     return RunSummary(run_dir, crawl, tagged, loaded, seconds)
 
 

@@ -27,11 +27,11 @@ from w3lib.encoding import html_to_unicode
 from revint.archive import read_archive
 from revint.pipeline import stages
 from revint.pipeline.warehouse.load import LoadSummary
-from revint.record import ReviewRecord, dumps, problems
+from revint.record import ReviewRecord, dumps, problem_code, problems
+from revint.runfiles import ARCHIVE_DIR, REVIEWS_FILE, TAGGED_FILE
 from revint.settings import Settings
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.registry import parsers_for
-from revint.spiders.pipelines import problem_code
 
 KINDS: Final = {".html": "page", ".htm": "page", ".json": "json", ".csv": "csv"}
 TAR_SUFFIXES: Final = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
@@ -128,8 +128,8 @@ def _member(
 def archived_documents(run_dir: Path, report: ParseReport) -> Iterator[Document]:
     """The pages of a run's raw archive, each for the parsers of the spider that fetched it; pages a spider would
     not have parsed (not 2xx) are skipped."""
-    for number, page in enumerate(read_archive(run_dir / "archive"), start=1):
-        where = f"{run_dir / 'archive'} page {number} ({page.url})"
+    for number, page in enumerate(read_archive(run_dir / ARCHIVE_DIR), start=1):
+        where = f"{run_dir / ARCHIVE_DIR} page {number} ({page.url})"
         if not 200 <= page.status < 300:
             report.skipped.append(f"{where}: status {page.status}")
             continue
@@ -249,15 +249,15 @@ def load_parsed(
     The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was."""
     run_dir = stages.new_run_dir(settings, label)
     started_at, started = datetime.now(UTC), time.monotonic()
-    written, dropped = write_valid(records, run_dir / "reviews.jsonl")  # records parse lazily: this is the parse
+    written, dropped = write_valid(records, run_dir / REVIEWS_FILE)  # records parse lazily: this is the parse
     parse_seconds = time.monotonic() - started
     tag = loaded = None
     if written:
-        tag = stages.tag_reviews(run_dir / "reviews.jsonl", run_dir / "tagged.jsonl")
+        tag = stages.tag_reviews(run_dir / REVIEWS_FILE, run_dir / TAGGED_FILE)
         run = stages.CrawlSummary(
             run_id=run_dir.name,
             source=source,
-            output=run_dir / "reviews.jsonl",
+            output=run_dir / REVIEWS_FILE,
             pages=report.documents,
             reviews_written=written,
             reviews_dropped=len(dropped),
@@ -266,7 +266,7 @@ def load_parsed(
             seconds=parse_seconds,
             stats={"revint/run": label, "revint/duplicates": report.duplicates, "revint/skipped": len(report.skipped)},
         )
-        loaded = stages.load(settings, run_dir / "tagged.jsonl", run, started_at, tag.seconds)
+        loaded = stages.load(settings, run_dir / TAGGED_FILE, run, started_at, tag.seconds)
     return ImportSummary(run_dir, settings.db_path, report, written, dropped, tag, loaded)
 
 
@@ -281,8 +281,8 @@ def import_paths(
 
 def reparse_run(settings: Settings, run_dir: Path) -> ImportSummary:
     """A run's reviews rebuilt from its raw archive with today's parsers, loaded as a new run (`revint reparse`)."""
-    if not (run_dir / "archive").is_dir():
-        raise FileNotFoundError(f"{run_dir / 'archive'}: this run kept no raw archive")
+    if not (run_dir / ARCHIVE_DIR).is_dir():
+        raise FileNotFoundError(f"{run_dir / ARCHIVE_DIR}: this run kept no raw archive")
     report = ParseReport()
     records = parse_documents(archived_documents(run_dir, report), report)
     return load_parsed(settings, "reparse", _run_source(run_dir), records, report)
@@ -290,4 +290,4 @@ def reparse_run(settings: Settings, run_dir: Path) -> ImportSummary:
 
 def _run_source(run_dir: Path) -> str:
     """The spider(s) whose archived pages a reparse reads: what `crawl_runs.source` says for a crawl."""
-    return ",".join(sorted({page.spider for page in read_archive(run_dir / "archive")}))
+    return ",".join(sorted({page.spider for page in read_archive(run_dir / ARCHIVE_DIR)}))

@@ -21,7 +21,7 @@ from revint.pipeline.warehouse.erasure import forgotten_among
 from revint.pipeline.warehouse.load import LoadSummary, apply_directory, load_batch, record_crawl_run
 from revint.pipeline.warehouse.search import rebuild_index
 from revint.record import ReviewRecord, TaggedReview
-from revint.runfiles import intact_output, read_reviews, read_tagged, run_lock, stats_path
+from revint.runfiles import ARCHIVE_DIR, REVIEWS_FILE, intact_output, read_reviews, read_tagged, run_lock, stats_path
 from revint.settings import Settings
 from revint.spiders.parsers.schema_org import source_for as host_source
 from revint.spiders.run import spider_source
@@ -123,7 +123,7 @@ def crawl_command(
         "REVINT_RETRY_AFTER_MAX": settings.retry_after_max,
         "JOBDIR": run_dir / "job",
         "LOG_FILE": run_dir / "crawl.log",
-        "REVINT_ARCHIVE_DIR": run_dir / "archive",
+        "REVINT_ARCHIVE_DIR": run_dir / ARCHIVE_DIR,
     }
     if delay == 0:
         scrapy_settings["AUTOTHROTTLE_ENABLED"] = False
@@ -134,7 +134,7 @@ def crawl_command(
         ids = known_review_ids(settings.db_path, sources)
         known.write_text("".join(f"{review_id}\n" for review_id in ids), encoding="utf-8")
         scrapy_settings["REVINT_KNOWN_IDS"] = known
-    command = [sys.executable, "-m", "revint.spiders.run", spider, str(run_dir / "reviews.jsonl")]
+    command = [sys.executable, "-m", "revint.spiders.run", spider, str(run_dir / REVIEWS_FILE)]
     command += ["-a", f"start_urls={','.join(start_urls)}"]
     for key, value in scrapy_settings.items():
         command += ["-s", f"{key}={value}"]
@@ -151,7 +151,7 @@ def crawl(
     reviews the warehouse already has; the full mode crawls everything. The statistics are the last session's,
     except `reviews_written`, which counts the run's whole output.
     """
-    output = run_dir / "reviews.jsonl"
+    output = run_dir / REVIEWS_FILE
     command = crawl_command(settings, spider, start_urls, run_dir, **options)
     progress = Progress(f"crawl {spider}", "reviews")
     with subprocess.Popen(command) as process:

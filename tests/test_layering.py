@@ -6,18 +6,22 @@
   contract and itself.
 - The rest of revint.pipeline (stages.py, flows, the CLI, importing, retag, forget, training, demo) wires the
   stages together and may import any of them.
-Imports inside functions count too (the CLI imports lazily).
+Imports inside functions count too (the CLI imports lazily); relative imports and the stage folders' bare
+names (`models.tagger`, which resolve from the repo root) are refused outright, so nothing slips past the rule.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "revint"
 STAGES = ("revint.spiders", "revint.models", "revint.pipeline.warehouse", "revint.pipeline.insights")
 ORCHESTRATION = "revint.pipeline"
+BARE_NAMES = ("spiders", "models", "pipeline", "bench", "tests")
 
 
 def _within(module: str, package: str) -> bool:
@@ -34,29 +38,42 @@ def _layer(module: str) -> str:
     return "contract"
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
-    """(line, module) of every revint import in a file."""
-    found = []
+def _imports(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, module) of every import in a file; `from revint import models` counts as `revint.models`."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
-    return [(line, module) for line, module in found if _within(module, "revint")]
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                yield node.lineno, "." * node.level + (node.module or "")
+            elif node.module == "revint":
+                yield from ((node.lineno, f"revint.{alias.name}") for alias in node.names)
+            elif node.module:
+                yield node.lineno, node.module
+
+
+def python_files(root: Path) -> list[Path]:
+    """Every module under `root`, through the links to the stage folders."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        found += [Path(folder) / name for name in files if name.endswith(".py")]
+    return sorted(found)
 
 
 def layering_violations(root: Path) -> list[str]:
     """Every import that breaks the rule, as "file:line: importer (layer) → imported (layer)"."""
     violations = []
-    for path in sorted(root.rglob("*.py")):  # rglob follows the links to the stage folders
+    for path in python_files(root):
         parts = path.relative_to(root.parent).with_suffix("").parts
         importer = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         own = _layer(importer)
         for line, module in _imports(path):
-            target = _layer(module)
-            allowed = own == "orchestration" or target in ("contract", own)
-            if not allowed:
-                violations.append(f"{path.relative_to(root.parent)}:{line}: {importer} ({own}) → {module} ({target})")
+            where = f"{path.relative_to(root.parent)}:{line}: {importer} ({own})"
+            if module.startswith(".") or module.split(".")[0] in BARE_NAMES:
+                violations.append(f"{where} → {module} (write revint.… in full)")
+            elif _within(module, "revint") and not (own == "orchestration" or _layer(module) in ("contract", own)):
+                violations.append(f"{where} → {module} ({_layer(module)})")
     return violations
 
 
@@ -65,6 +82,8 @@ def _all_but_python(folder: str, names: list[str]) -> list[str]:
 
 
 def test_stages_import_only_the_contract_and_themselves() -> None:
+    modules = {".".join(path.relative_to(ROOT.parent).with_suffix("").parts) for path in python_files(ROOT)}
+    assert {_layer(module) for module in modules} == {"contract", "orchestration", *STAGES}  # read through the links
     assert layering_violations(ROOT) == []
 
 
@@ -75,7 +94,14 @@ def test_the_check_catches_a_stage_importing_another_and_the_contract_importing_
         module.write("\n\ndef _tagger() -> object:\n    from revint.models.tagger import Tagger\n\n    return Tagger\n")
     with (copy / "record.py").open("a", encoding="utf-8") as module:
         module.write("\nimport revint.pipeline.warehouse.db\n")
+    with (copy / "pipeline" / "warehouse" / "load.py").open("a", encoding="utf-8") as module:
+        module.write("\nfrom revint import spiders\nfrom models import tagger\nfrom .. import stages\n")
     found = layering_violations(copy)
-    assert len(found) == 2, found
-    assert "revint.spiders.base (revint.spiders) → revint.models.tagger (revint.models)" in found[1]
-    assert "revint.record (contract) → revint.pipeline.warehouse.db (revint.pipeline.warehouse)" in found[0]
+    assert len(found) == 5, found
+    assert any("revint.spiders.base (revint.spiders) → revint.models.tagger (revint.models)" in v for v in found)
+    assert any(
+        "revint.record (contract) → revint.pipeline.warehouse.db (revint.pipeline.warehouse)" in v for v in found
+    )
+    assert any("load (revint.pipeline.warehouse) → revint.spiders (revint.spiders)" in v for v in found)
+    assert any("→ models (write revint.… in full)" in v for v in found)
+    assert any("→ .. (write revint.… in full)" in v for v in found)

@@ -126,10 +126,14 @@ def seed_contract(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite the tables that hold the contract's vocabularies: taxonomy themes, tagged languages."""
     seeds = named_queries("seeds.sql")
     con.execute("BEGIN TRANSACTION")
-    con.execute(seeds["clear_taxonomy_themes"])
-    con.executemany(seeds["insert_taxonomy_theme"], [[theme, *labels] for theme, labels in THEMES.items()])
-    con.execute(seeds["clear_tagged_languages"])
-    con.executemany(seeds["insert_tagged_language"], [[lang] for lang in TAGGED_LANGUAGES])
+    try:
+        con.execute(seeds["clear_taxonomy_themes"])
+        con.executemany(seeds["insert_taxonomy_theme"], [[theme, *labels] for theme, labels in THEMES.items()])
+        con.execute(seeds["clear_tagged_languages"])
+        con.executemany(seeds["insert_tagged_language"], [[lang] for lang in TAGGED_LANGUAGES])
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     con.execute("COMMIT")
 
 

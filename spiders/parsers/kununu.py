@@ -2,7 +2,7 @@
 
 A Kununu review carries a text and stars per rating factor (Arbeitsatmosphäre, Work-Life-Balance, …): texts go to
 `factor_texts` and stars to `platform_ratings`, both keyed by the factor's own name, and the stars by theme to
-`subratings` through the taxonomy's crosswalk (`models.taxonomy`). Reviews are read into the shape of the
+`subratings` through the taxonomy's crosswalk (`revint.taxonomy`). Reviews are read into the shape of the
 kununu-deutsche-post export (../shared/corpus): title, rating, recommendation, date ("Oktober 2025"), position,
 department, location, pros, cons, suggestions, categories {factor: text} and category_ratings {factor: stars};
 pages and exports share the rest. Kununu publishes no review id here: the id is a digest of the review's texts.

@@ -1,24 +1,27 @@
-"""Sitemaps (sitemaps.org) through Scrapy's own sitemap machinery: the page URLs of a `<urlset>` and the sitemap
-URLs of a `<sitemapindex>`, plain or gzipped (`sitemap.xml.gz`), and the sitemaps a robots.txt names
-(`Sitemap:` lines). Thin adapters over `scrapy.utils.sitemap`, which SitemapSpider uses, for a spider that also
-pages through review lists (spiders/sites/schema_org.py).
+"""Sitemaps (sitemaps.org): the page URLs of a `<urlset>` and the sitemap URLs of a `<sitemapindex>`, plain or
+gzipped (`sitemap.xml.gz`), read with Scrapy's own sitemap parser (`scrapy.utils.sitemap.Sitemap`, which
+SitemapSpider uses), for a spider that also pages through review lists (spiders/sites/schema_org.py); and the
+sitemaps a robots.txt names (`Sitemap:` lines).
 
-One choice differs from SitemapSpider's: a gzipped sitemap that is corrupt or cut short gives no URL at all
-(Scrapy keeps what it could inflate, whose last `<loc>` may be cut mid-URL)."""
+Where Scrapy's helpers do not serve, revint reads for itself: a gzipped sitemap that is corrupt or cut short gives
+no URL at all (Scrapy's gunzip keeps what it could inflate, whose last `<loc>` may be cut mid-URL), and robots.txt
+lines are read per RFC 9309 (`Sitemap : url` and an end-of-line `# comment` are allowed; Scrapy's
+`sitemap_urls_from_robots` misses the first and keeps the comment in the URL)."""
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import re
 import zlib
 from typing import Final
 
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from lxml import etree
+from scrapy.utils.sitemap import Sitemap
 
 # Checked on the first bytes only, so that review pages are not parsed as XML on the way.
 _SITEMAP_ROOT: Final = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
+_ROBOTS_SITEMAP: Final = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*([^\s#]+)", re.IGNORECASE | re.MULTILINE)
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 MAX_SITEMAP_BYTES: Final = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed at most
 
@@ -41,7 +44,10 @@ def sitemap_locations(body: bytes) -> list[str]:
     body = _uncompressed(body)
     if not _SITEMAP_ROOT.search(body[:4096]):
         return []
-    sitemap = Sitemap(body)
+    try:
+        sitemap = Sitemap(body)
+    except (StopIteration, etree.XMLSyntaxError):  # no element at all, e.g. the root tag inside a comment
+        return []
     if sitemap.type not in ("urlset", "sitemapindex"):
         return []
     return [entry["loc"] for entry in sitemap if entry["loc"]]
@@ -49,5 +55,4 @@ def sitemap_locations(body: bytes) -> list[str]:
 
 def robots_sitemaps(body: bytes) -> list[str]:
     """The sitemap URLs of a robots.txt's `Sitemap:` lines, in order (the field name is case-insensitive)."""
-    lines = sitemap_urls_from_robots(body.removeprefix(codecs.BOM_UTF8))
-    return [url for url in lines if url]
+    return _ROBOTS_SITEMAP.findall(body.decode("utf-8-sig", errors="replace"))

@@ -1,5 +1,5 @@
 """The installable product: a wheel built from this checkout, installed in a new virtualenv, runs `revint demo`
-with the trained tagger and its bundled data, away from the source checkout.
+with the trained tagger and its bundled data, away from the source checkout, for a new user at a terminal.
 
 The new virtualenv takes revint from the wheel alone; its third-party dependencies come from the project's
 virtualenv (a .pth line, so that the test needs no download of Scrapy, spaCy or Prefect again).
@@ -8,6 +8,7 @@ virtualenv (a .pth line, so that the test needs no download of Scrapy, spaCy or 
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +22,24 @@ def _site_packages(venv: Path) -> Path:
     return Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
 
 
+def run_in_terminal(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """A command whose output goes to a terminal, as for a user at a prompt (Prefect says more there)."""
+    terminal, its_end = pty.openpty()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=its_end, stderr=its_end)
+    os.close(its_end)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the command closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(terminal)
+    return process.wait(timeout=600), b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
 def test_the_wheel_runs_the_demo_with_the_trained_tagger_and_bundled_data(tmp_path: Path) -> None:
     dist, venv, home = tmp_path / "dist", tmp_path / "venv", tmp_path / "home"
     home.mkdir()  # a new user: Prefect keeps its temporary server's database in ~/.prefect
@@ -30,7 +49,8 @@ def test_the_wheel_runs_the_demo_with_the_trained_tagger_and_bundled_data(tmp_pa
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     subprocess.run([*pip, "--python", str(venv / "bin" / "python"), "install", "--no-deps", str(wheel)], check=True)
     (_site_packages(venv) / "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REVINT_", "PYTHON"))} | {"HOME": str(home)}
+    unset = ("REVINT_", "PYTHON", "XDG_", "DO_NOT_TRACK", "PREFECT_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)} | {"HOME": str(home)}
 
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import revint.models.tagger as t; print(t.MODEL_DIR)"],
@@ -42,11 +62,10 @@ def test_the_wheel_runs_the_demo_with_the_trained_tagger_and_bundled_data(tmp_pa
     )
     assert Path(where.stdout.strip()).is_relative_to(venv)  # the wheel's copy, not the checkout's
 
-    demo = subprocess.run(
-        [str(venv / "bin" / "revint"), "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert demo.returncode == 0, demo.stderr[-3000:]
-    assert f"theme mentions ({Tagger().version})" in demo.stdout  # the trained tagger shipped in the wheel
-    assert "load    355 reviews (355 new)" in demo.stdout  # the bundled sample site
-    assert demo.stdout.count("Préoccupations récurrentes") == 3
+    status, shown = run_in_terminal([str(venv / "bin" / "revint"), "demo"], tmp_path, env)
+    assert status == 0, shown[-3000:]
+    assert f"theme mentions ({Tagger().version})" in shown  # the trained tagger shipped in the wheel
+    assert "load    355 reviews (355 new)" in shown  # the bundled sample site
+    assert shown.count("Préoccupations récurrentes") == 3
+    assert "usage data" not in shown and "| INFO" not in shown  # no telemetry notice, no Prefect chatter
     assert (home / ".local" / "share" / "revint" / "work" / "revint.duckdb").is_file()  # generated files at home

@@ -3,12 +3,16 @@ languages and awkward input."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 
 from revint.models.components import ThemeRules
 from revint.models.lang import detect_language
 from revint.models.lexicon import load_rules
-from revint.models.tagger import Tagger, TagInput, TagResult
+from revint.models.tagger import MODEL_DIR, ModelMissing, Tagger, TagInput, TagResult
 from revint.taxonomy import THEME_IDS
 
 
@@ -211,3 +215,16 @@ def test_results_come_back_in_input_order_across_languages(tagger: Tagger) -> No
     results = list(tagger.tag(items))
     assert [r.id for r in results] == [str(i) for i in range(600)]
     assert [r.lang for r in results[:3]] == ["fr", "en", "other"]
+
+
+def test_a_missing_model_is_an_error_naming_its_path(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissing, match=re.escape(str(tmp_path))):
+        Tagger(model_dir=tmp_path)
+
+
+def test_a_damaged_model_is_an_error_naming_its_path(tmp_path: Path) -> None:
+    damaged = tmp_path / "revint_themes"
+    shutil.copytree(MODEL_DIR, damaged)
+    (damaged / "revint_theme_classifier_v1" / "model" / "weights.npz").write_bytes(b"not a numpy archive")
+    with pytest.raises(ModelMissing, match=f"{re.escape(str(damaged))} cannot be loaded"):
+        Tagger(model_dir=damaged)

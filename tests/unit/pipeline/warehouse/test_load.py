@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, connect
+from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, connect, run_checks
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
 from tests.support.records import mention, review
@@ -112,3 +112,22 @@ def test_smoothing_ranks_40_of_100_above_2_of_3(con: duckdb.DuckDBPyConnection) 
 def test_read_only_connection_refuses_a_missing_warehouse(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no warehouse"):
         connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_reviews_in_a_language_the_tagger_does_not_read_stay_out_of_the_marts(con: duckdb.DuckDBPyConnection) -> None:
+    german = [TaggedReview(review(n, lang="de", cons="Gehalt zu niedrig"), [mention()]) for n in range(3)]
+    load_batch(con, [TaggedReview(review(10), [mention()]), *german])
+    assert con.execute("SELECT count(*) FROM reviews").fetchone() == (4,)
+    assert con.execute("SELECT reviews, reviews_negative FROM mart_company_theme").fetchall() == [(1, 1)]
+    assert con.execute("SELECT count(*) FROM stg_tagged_reviews").fetchone() == (1,)
+
+
+def test_the_mart_checks_fail_on_a_broken_mart(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [TaggedReview(review(1), [mention()])])
+    run_checks(con)
+    con.execute("INSERT INTO mart_company_theme SELECT * FROM mart_company_theme")  # a key twice
+    con.execute("UPDATE mart_sector_theme SET negative_share = 1.5")
+    with pytest.raises(DataQualityError) as failed:
+        run_checks(con)
+    assert "mart_company_theme_key_unique" in str(failed.value)
+    assert "mart_sector_theme_share_in_range" in str(failed.value)

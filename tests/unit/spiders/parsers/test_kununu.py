@@ -25,7 +25,7 @@ def _parse(name: str, url: str = URL) -> ParsedPage:
 
 
 def test_crosswalk_follows_the_taxonomy() -> None:
-    """Kununu's factors live in the one crosswalk of models.taxonomy, matched without accents or case."""
+    """Kununu's factors live in the one crosswalk of revint.taxonomy, matched without accents or case."""
     expected = {
         "Arbeitsatmosphäre": ("culture",),
         "Kollegenzusammenhalt": ("culture",),

@@ -35,6 +35,11 @@ def test_robots_txt_sitemap_lines_are_read_in_order_whatever_their_case() -> Non
     assert robots_sitemaps(b"User-agent: *\nAllow: /\n# Sitemap comes later\n") == []
     assert robots_sitemaps(b"Sitemap:\nUser-agent: *\n") == []  # an empty line names nothing
     assert robots_sitemaps(b"\xef\xbb\xbfSitemap: https://a.example/s.xml\n") == ["https://a.example/s.xml"]
+    assert robots_sitemaps(b"Sitemap : https://a.example/s.xml # reviews\n") == ["https://a.example/s.xml"]
+
+
+def test_a_body_naming_a_sitemap_root_without_any_element_gives_no_urls() -> None:
+    assert sitemap_locations(b"<!-- <urlset > -->") == []
 
 
 def test_a_corrupt_or_oversized_gzipped_sitemap_gives_no_urls() -> None:
