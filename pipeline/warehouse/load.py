@@ -124,10 +124,11 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
         con.execute(SQL["upsert_companies"])
         con.execute(SQL["add_aliases"])
         con.execute(SQL["upsert_reviews"], {"loaded_at": datetime.now(UTC)})
+        insert = "insert" if kept == tables["reviews"].num_rows else "insert_kept"
         for name in ROW_TABLES:
             con.execute(SQL[f"delete_{name}"])
             started = time.perf_counter()
-            con.execute(SQL[f"insert_{name}"])
+            con.execute(SQL[f"{insert}_{name}"])
             seconds[f"insert {name}"] = time.perf_counter() - started
         for step, run in (("marts", refresh_marts), ("checks", run_checks), ("commit", _commit)):
             started = time.perf_counter()

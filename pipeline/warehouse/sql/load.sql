@@ -1,6 +1,7 @@
 -- The load's statements (pipeline/warehouse/load.py), by name. `raw_<table>` are the Arrow tables of a batch;
 -- `batch_reviews` is the batch's reviews as they will be stored. A review's child rows and mentions are replaced
--- wholesale; the rows of reviews the batch lost (taken down, or older than the stored copy) stay out.
+-- wholesale; when the batch lost reviews (taken down, or older than the stored copy), `insert_kept_<table>` keeps
+-- their rows out (the plain insert skips that join when every review of the batch is kept).
 
 -- name: batch_reviews
 -- The batch's reviews under their directory company, minus taken-down reviews and older copies.
@@ -51,24 +52,36 @@ INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), $loaded_at 
 DELETE FROM review_subratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: insert_review_subratings
+INSERT INTO review_subratings BY NAME SELECT * FROM raw_review_subratings;
+
+-- name: insert_kept_review_subratings
 INSERT INTO review_subratings BY NAME SELECT * FROM raw_review_subratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: delete_review_platform_ratings
 DELETE FROM review_platform_ratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: insert_review_platform_ratings
+INSERT INTO review_platform_ratings BY NAME SELECT * FROM raw_review_platform_ratings;
+
+-- name: insert_kept_review_platform_ratings
 INSERT INTO review_platform_ratings BY NAME SELECT * FROM raw_review_platform_ratings WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: delete_review_factor_texts
 DELETE FROM review_factor_texts WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: insert_review_factor_texts
+INSERT INTO review_factor_texts BY NAME SELECT * FROM raw_review_factor_texts;
+
+-- name: insert_kept_review_factor_texts
 INSERT INTO review_factor_texts BY NAME SELECT * FROM raw_review_factor_texts WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: delete_mentions
 DELETE FROM mentions WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: insert_mentions
+INSERT INTO mentions BY NAME SELECT * FROM raw_mentions;
+
+-- name: insert_kept_mentions
 INSERT INTO mentions BY NAME SELECT * FROM raw_mentions WHERE review_id IN (SELECT review_id FROM batch_reviews);
 
 -- name: clear_directory
