@@ -10,7 +10,9 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
+from revint.errors import ReportedError
 from revint.record import SECTIONS
 from revint.runfiles import REVIEWS_FILE, TAGGED_FILE
 from revint.settings import Settings
@@ -38,6 +40,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline import stages
 
+    if not _known_source("crawl", args.spider):
+        return 2
+    not_urls = [url for url in args.urls if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc]
+    if not_urls:
+        print(
+            f"revint crawl: not web addresses (http:// or https://): {', '.join(map(repr, not_urls))}", file=sys.stderr
+        )
+        return 2
     run_dir = args.resume or stages.new_run_dir(settings, args.spider)
     options: stages.CrawlOptions = {"mode": args.mode}
     if args.delay is not None:
@@ -96,6 +106,8 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     for record in parse_documents(documents(args.paths, args.source, report, args.url), report, args.company):
         print(dumps(record))
     _report_problems("parse", report)
+    for note in report.notes:  # encodings that had to be guessed: the reviews may read wrong
+        print(f"revint parse: {note}", file=sys.stderr)
     print(
         f"revint parse: {report.documents} documents, {report.unique} reviews ({report.duplicates} duplicates), "
         f"{len(report.failed)} without reviews",
@@ -143,6 +155,8 @@ def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
             problem = "missing or invalid 'id' (a string or integer)"
         elif not isinstance(row.get("text"), str):
             problem = "missing or invalid 'text' (a string)"
+        elif not _encodable(row["text"]) or not _encodable(str(row["id"])):
+            problem = "'text' or 'id' is not valid Unicode (it holds a lone surrogate such as \\ud800)"
         elif row.get("section", "body") not in SECTIONS:
             problem = f"'section' must be one of {', '.join(SECTIONS)}"
         elif row.get("lang_hint") is not None and not isinstance(row["lang_hint"], str):
@@ -151,6 +165,15 @@ def _tag_inputs(lines: TextIO, errors: list[str]) -> Iterator[TagInput]:
             errors.append(f"line {number}: {problem}")
             continue
         yield TagInput(str(row["id"]), row["text"], row.get("section", "body"), row.get("lang_hint"))
+
+
+def _encodable(text: str) -> bool:
+    """Whether a string can be written out as UTF-8 (JSON's \\ud800 escapes decode to lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,7 +238,8 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rows = con.execute(
             "SELECT c.company_id, c.name, count(r.review_id) FROM companies c "
-            "LEFT JOIN reviews r USING (company_id) GROUP BY ALL ORDER BY c.name"
+            "LEFT JOIN reviews r USING (company_id) GROUP BY c.company_id, c.name "
+            "ORDER BY c.name COLLATE NOCASE.NOACCENT, c.name"
         ).fetchall()
     finally:
         con.close()
@@ -239,13 +263,22 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline.forget import forget_everywhere
-    from revint.pipeline.warehouse.erasure import check_review_ids
+    from revint.pipeline.warehouse.erasure import check_review_ids, unknown_review_ids
 
     malformed = check_review_ids(args.review_ids)
     if malformed:
         print(f"revint forget: not review ids (source:id): {', '.join(map(repr, malformed))}", file=sys.stderr)
         return 2
     _existing_warehouse(settings)
+    unknown = unknown_review_ids(settings.db_path, args.review_ids)
+    if unknown and not args.takedown:
+        print(
+            f"revint forget: {', '.join(unknown)} matches no review in {settings.db_path}; nothing was erased. "
+            "To put an id on the takedown list anyway (no later crawl or load will bring it in), run again "
+            "with --takedown.",
+            file=sys.stderr,
+        )
+        return 1
     report = forget_everywhere(settings, args.review_ids)
     warehouse = report.warehouse
     print(f"forgot {len(args.review_ids)} review id(s); {warehouse.reviews_removed} were in the warehouse")
@@ -333,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         saved = commands.add_parser(name, help=help_text)
         saved.add_argument("source", help="glassdoor, indeed, kununu, schema_org or sample")
-        saved.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".html, .json, .csv, .tar.xz, .zip …")
+        saved.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".html, .json, .csv, .zip…, a folder")
         saved.add_argument("--url", help="where the files came from: for pages without a canonical link, and exports")
         saved.add_argument("--company", help="the employer, for exports that do not name it (Indeed, Kununu)")
         if name == "import":
@@ -379,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     forget = commands.add_parser("forget", help="remove reviews everywhere, for takedown and GDPR requests")
     forget.add_argument("review_ids", nargs="+", metavar="REVIEW_ID", help="e.g. sample:helio-logistique-001")
+    forget.add_argument(
+        "--takedown", action="store_true", help="put ids the warehouse does not hold on the takedown list too"
+    )
     _db_option(forget)
     forget.set_defaults(run=cmd_forget)
 
@@ -398,15 +434,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # Prefect sends usage telemetry from its import on unless this is set; flows import it lazily, after this line.
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from revint.pipeline.insights.report import CompanyNotFound
-
     args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_db(getattr(args, "db", None))
     try:
-        return int(args.run(args, settings))
-    except (OSError, CompanyNotFound) as error:  # a missing file, warehouse or model, an unknown company: no traceback
+        status = int(args.run(args, settings))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
+    except BrokenPipeError:  # `revint companies | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
+    except (OSError, ReportedError) as error:  # a missing file, warehouse or model, an unknown company, a crawl
         print(f"revint {args.command}: {error}", file=sys.stderr)
-        return 2
+        return error.exit_status if isinstance(error, ReportedError) else 2
 
 
 def positive_int(text: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from revint.errors import ReportedError
 from revint.pipeline.flows import RunSummary, demo_flow, run_without_server
 from revint.pipeline.insights.render import as_text
 from revint.pipeline.insights.report import company_report
@@ -43,6 +44,11 @@ def summary_lines(run: RunSummary, seconds: float, settings: Settings) -> list[s
 def run_demo(settings: Settings, *, lang: str = "fr", top: int = 3, detailed: int = 3) -> int:
     started = time.monotonic()
     run = run_without_server(demo_flow, settings)
+    if not run.crawl.reviews_written:
+        raise ReportedError(
+            f"the demo crawled {run.crawl.pages} pages but no review from the sample site in "
+            f"{settings.sample_site_dir} (check $REVINT_SAMPLE_SITE); see {run.run_dir / 'crawl.log'}"
+        )
     companies = overview(settings, lang)
     print("\nTop concerns per company")
     for _cid, name, concerns in companies:

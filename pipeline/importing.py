@@ -2,7 +2,8 @@
 
 Saved pages, exports and a run's raw archive go through the parsers the spiders use (spiders.parsers.registry),
 so a review reads the same however it arrived. Archives of saved pages (.tar.xz, .tar.gz, .zip) are read member
-by member, never extracted. What cannot be read is reported with its path and the rest goes on.
+by member, never extracted; folders are walked. What cannot be read is reported with its path and the rest goes on;
+a document is weighed before it is read, and an encoding that had to be guessed is noted.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
 
 from revint.archive import read_archive
 from revint.pipeline import stages
+from revint.pipeline.charsets import Decoded, decode_export, decode_page
 from revint.pipeline.warehouse.load import LoadSummary
 from revint.record import ReviewRecord, dumps, problem_code, problems
 from revint.runfiles import ARCHIVE_DIR, REVIEWS_FILE, TAGGED_FILE
@@ -35,6 +37,13 @@ from revint.spiders.parsers.registry import parsers_for
 
 KINDS: Final = {".html": "page", ".htm": "page", ".json": "json", ".csv": "csv"}
 TAR_SUFFIXES: Final = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
+ARCHIVE_SUFFIXES: Final = (*TAR_SUFFIXES, ".zip")
+MB: Final = 1_000_000
+# The most a saved page or export may weigh. Saved review pages weigh 0.2 to 0.6 MB (the 209 real glassdoor.fr pages)
+# and the largest real export 3.7 MB (9,999 reviews in a CSV), while parsing a page takes some 18 times its size in
+# memory (a 50 MB page: 0.9 GB; a 200 MB one: 3.3 GB, then an lxml error). 20 MB is 30 times the largest page and
+# room for some 50,000 exported reviews, and keeps one document's parse under 0.4 GB.
+MAX_DOCUMENT_BYTES: Final = 20 * MB
 _UNREADABLE: Final = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, lzma.LZMAError)
 
 
@@ -48,17 +57,19 @@ class Document:
     body: bytes
     url: str  # a saved page's canonical link wins over this, which is the file's own URI unless told otherwise
     fetched_at: datetime
-    encoding: str | None = None  # known for fetched pages; saved pages declare theirs
+    encoding: str | None = None  # known for fetched pages; saved pages declare theirs, or have it guessed
+
+    @cached_property
+    def decoded(self) -> Decoded:
+        """The text, with a note when its encoding had to be guessed; ValueError when no encoding fits."""
+        if self.encoding:
+            return Decoded(self.body.decode(self.encoding, errors="replace"))
+        if self.kind in ("page", "fetched"):
+            return decode_page(self.body)
+        return decode_export(self.body)
 
     def text(self) -> str:
-        if self.encoding:
-            return self.body.decode(self.encoding, errors="replace")
-        if self.kind in ("page", "fetched"):
-            return html_to_unicode(None, self.body)[1]  # BOM, then <meta charset>, else UTF-8
-        try:
-            return self.body.decode("utf-8-sig")
-        except UnicodeDecodeError:  # exports saved on Windows (a cp1252 quote in a Glassdoor capture)
-            return self.body.decode("cp1252", errors="replace")
+        return self.decoded.text
 
 
 @dataclass
@@ -70,7 +81,8 @@ class ParseReport:
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)  # review blocks that could not be read
     failed: list[str] = field(default_factory=list)  # documents (or whole paths) that gave no review at all
-    skipped: list[str] = field(default_factory=list)  # archive members and archived pages that are not for parsing
+    skipped: list[str] = field(default_factory=list)  # folder entries, archive members, archived pages not to parse
+    notes: list[str] = field(default_factory=list)  # how documents were read when that was a guess (their encoding)
 
     @property
     def unique(self) -> int:
@@ -78,7 +90,8 @@ class ParseReport:
 
 
 def documents(paths: Iterable[Path], source: str, report: ParseReport, url: str | None = None) -> Iterator[Document]:
-    """The documents of saved files and archives; an unreadable path (or the rest of one) is reported as failed."""
+    """The documents of saved files, archives and folders of them; an unreadable path (or the rest of one) is
+    reported as failed."""
     for path in paths:
         read = 0
         try:
@@ -92,24 +105,45 @@ def documents(paths: Iterable[Path], source: str, report: ParseReport, url: str 
 
 def _documents(path: Path, source: str, report: ParseReport, url: str | None) -> Iterator[Document]:
     name = path.name.lower()
-    if name.endswith(TAR_SUFFIXES):
+    if path.is_dir():
+        yield from _folder_documents(path, source, report, url)
+    elif name.endswith(TAR_SUFFIXES):
         with tarfile.open(path) as tar:
             for member in tar:
                 body = tar.extractfile(member) if member.isfile() else None
                 modified = datetime.fromtimestamp(member.mtime, UTC)
                 if body is not None and (found := _member(path, member.name, modified, source, report, url)):
-                    yield replace(found, body=body.read())
+                    yield from _with_body(found, member.size, body, report)
     elif name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 modified = datetime(*info.date_time, tzinfo=UTC)
                 if not info.is_dir() and (found := _member(path, info.filename, modified, source, report, url)):
-                    yield replace(found, body=archive.read(info))
+                    with archive.open(info) as body:
+                        yield from _with_body(found, info.file_size, body, report)
     elif kind := KINDS.get(path.suffix.lower()):
-        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        yield Document(str(path), source, kind, path.read_bytes(), url or path.resolve().as_uri(), modified)
+        stat = path.stat()
+        found = Document(
+            str(path), source, kind, b"", url or path.resolve().as_uri(), datetime.fromtimestamp(stat.st_mtime, UTC)
+        )
+        with path.open("rb") as body:
+            yield from _with_body(found, stat.st_size, body, report)
     else:
         report.failed.append(f"{path}: not a saved page (.html, .htm), an export (.json, .csv) or an archive of them")
+
+
+def _folder_documents(folder: Path, source: str, report: ParseReport, url: str | None) -> Iterator[Document]:
+    """A folder's documents, depth first in name order. Hidden files and folders (.git, .DS_Store) are ignored and
+    other files skipped; links to folders are not followed, since one may lead back up."""
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and entry.is_symlink():
+            report.skipped.append(f"{entry}: a link to a folder, not followed")
+        elif entry.is_dir() or entry.name.lower().endswith(ARCHIVE_SUFFIXES) or entry.suffix.lower() in KINDS:
+            yield from documents([entry], source, report, url)
+        else:
+            report.skipped.append(str(entry))
 
 
 def _member(
@@ -123,6 +157,23 @@ def _member(
         return None
     where = url or f"{archive.resolve().as_uri()}#{name}"
     return Document(f"{archive}:{name}", source, kind, b"", where, modified)
+
+
+def _with_body(document: Document, size: int, body: IO[bytes], report: ParseReport) -> Iterator[Document]:
+    """The document with its body read, unless it weighs more than MAX_DOCUMENT_BYTES (then reported as failed):
+    judged first by the size the file system or the archive header gives, then by the read itself, which stops
+    past the limit whatever that size said (a header can lie; a pipe or a device saved as x.html says 0 bytes)."""
+    over = f"over the {MAX_DOCUMENT_BYTES // MB} MB a saved page or export may weigh"
+    if size > MAX_DOCUMENT_BYTES:
+        report.failed.append(f"{document.path}: {size / MB:.1f} MB, {over}; not parsed")
+        return
+    data = body.read(size + 1)  # a byte more than it says, to tell whether it said true (read(n) sets n bytes aside)
+    if len(data) > size:
+        data += body.read(MAX_DOCUMENT_BYTES + 1 - len(data))
+    if len(data) > MAX_DOCUMENT_BYTES:
+        report.failed.append(f"{document.path}: {over} ({size / MB:.1f} MB declared); not parsed")
+        return
+    yield replace(document, body=data)
 
 
 def archived_documents(run_dir: Path, report: ParseReport) -> Iterator[Document]:
@@ -169,6 +220,8 @@ def parse_documents(
     for document in documents:
         report.documents += 1
         try:
+            if note := document.decoded.note:  # noted even if the parse fails: a wrong guess may be why
+                report.notes.append(f"{document.path}: {note}")
             parsed = read_document(document, company)
         except (ValueError, csv.Error) as error:
             report.failed.append(f"{document.path}: {error}")
@@ -209,7 +262,7 @@ def write_valid(records: Iterable[ReviewRecord], path: Path) -> tuple[int, list[
 
 @dataclass(frozen=True)
 class ImportSummary:
-    run_dir: Path
+    run_dir: Path  # gone when no review was written (written == 0): no run was kept
     db_path: Path
     report: ParseReport
     written: int
@@ -239,17 +292,27 @@ class ImportSummary:
             ]
         else:
             lines.append("load    nothing valid to load")
-        return [*lines, f"run     {self.run_dir}   warehouse {self.db_path}"]
+        lines.append(
+            f"run     {self.run_dir if self.written else 'none: nothing was written'}   warehouse {self.db_path}"
+        )
+        return [*lines, *(f"note    {note}" for note in report.notes)]  # last: the lines above keep their places
 
 
 def load_parsed(
     settings: Settings, label: str, source: str, records: Iterable[ReviewRecord], report: ParseReport
 ) -> ImportSummary:
     """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load.
-    The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was."""
+    The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was. A run folder no
+    review was written to, for want of valid ones or because the parse failed, is removed: it is no run."""
     run_dir = stages.new_run_dir(settings, label)
+    reviews = run_dir / REVIEWS_FILE
     started_at, started = datetime.now(UTC), time.monotonic()
-    written, dropped = write_valid(records, run_dir / REVIEWS_FILE)  # records parse lazily: this is the parse
+    try:
+        written, dropped = write_valid(records, reviews)  # records parse lazily: this is the parse
+    finally:
+        if not reviews.exists() or not reviews.stat().st_size:
+            reviews.unlink(missing_ok=True)
+            run_dir.rmdir()
     parse_seconds = time.monotonic() - started
     tag = loaded = None
     if written:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
 
 from revint.constants import TAGGED_LANGUAGES
+from revint.errors import ReportedError
 from revint.models.lang import detect_language
 from revint.models.tagger import Tagger
 from revint.pipeline.forget import forget_in_run_files
@@ -27,6 +30,7 @@ from revint.spiders.parsers.schema_org import source_for as host_source
 from revint.spiders.run import spider_source
 
 CrawlMode = Literal["full", "nightly"]
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): the signal a process gets when its parent dies
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,33 @@ class TagSummary:
         )
 
 
-class CrawlFailed(RuntimeError):
-    pass
+class CrawlFailed(ReportedError):
+    """The crawl process failed, or fetched no page at all."""
+
+
+class CrawlInterrupted(ReportedError):
+    """Stopped by Ctrl-C (or SIGINT): the crawler stopped cleanly and can be resumed from its run folder."""
+
+    exit_status = 130
+
+
+def _stop_with_parent() -> None:
+    """In the crawl's process, before it starts: end it (cleanly, as Scrapy does on SIGTERM) if revint dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _why_nothing(stats: dict[str, Any]) -> str:
+    """What the crawler met instead of pages, from its stats: connection errors, HTTP statuses, robots.txt."""
+    prefixes = {"downloader/exception_type_count/": "", "downloader/response_status_count/": "HTTP "}
+    seen = [
+        f"{prefix_label}{key.removeprefix(prefix).rsplit('.', 1)[-1]} ×{count}"
+        for key, count in sorted(stats.items())
+        for prefix, prefix_label in prefixes.items()
+        if key.startswith(prefix)
+    ]
+    if stats.get("robotstxt/forbidden"):
+        seen.append(f"forbidden by robots.txt ×{stats['robotstxt/forbidden']}")
+    return ", ".join(seen) or "no request was made"
 
 
 def new_run_dir(settings: Settings, label: str) -> Path:
@@ -154,15 +183,31 @@ def crawl(
     output = run_dir / REVIEWS_FILE
     command = crawl_command(settings, spider, start_urls, run_dir, **options)
     progress = Progress(f"crawl {spider}", "reviews")
-    with subprocess.Popen(command) as process:
-        while process.poll() is None:
-            progress.update(_count_lines(output))
-            time.sleep(0.2)
+    # Its own session: a Ctrl-C reaches revint only, which stops the crawler once, cleanly (a second SIGINT
+    # would make Scrapy drop its queue); and it ends with revint, even when revint is killed.
+    with subprocess.Popen(command, start_new_session=True, preexec_fn=_stop_with_parent) as process:
+        try:
+            while process.poll() is None:
+                progress.update(_count_lines(output))
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)
+            process.wait()
+            progress.done()
+            raise CrawlInterrupted(
+                f"crawl {spider} interrupted after {_count_lines(output)} reviews; its state is kept in {run_dir}: "
+                f"resume it with `revint crawl {' '.join(start_urls)} --spider {spider} --resume {run_dir}`"
+            ) from None
     progress.update(_count_lines(output))
     seconds = progress.done()
+    log = run_dir / "crawl.log"
     if process.returncode != 0 or not stats_path(output).exists():
-        raise CrawlFailed(f"crawl {spider} failed (exit {process.returncode}); see {run_dir / 'crawl.log'}")
+        raise CrawlFailed(f"crawl {spider} failed (exit {process.returncode}); see {log}")
     stats = json.loads(stats_path(output).read_text(encoding="utf-8"))
+    if not stats.get("revint/pages") and not _count_lines(output):
+        raise CrawlFailed(
+            f"crawl {spider} fetched no page from {', '.join(start_urls)}: {_why_nothing(stats)}; see {log}"
+        )
     return CrawlSummary(
         run_id=run_dir.name,
         source=spider,

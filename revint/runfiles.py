@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Final
 
+from revint.errors import ReportedError
 from revint.record import ReviewRecord, TaggedReview
 
 REVIEWS_FILE: Final = "reviews.jsonl"
@@ -58,12 +59,24 @@ def intact_output(path: Path) -> tuple[set[str], int]:
     return ids, size
 
 
+class DamagedRunFile(ReportedError, ValueError):
+    """A line inside a run file (not its last one, which a kill may tear) is not a review record."""
+
+
 def read_reviews(path: Path) -> Iterator[ReviewRecord]:
-    """The records of a reviews.jsonl."""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield ReviewRecord.from_json_dict(json.loads(line))
+    """The records of a reviews.jsonl; a last line torn by a killed crawl is left out (the crawl, resumed,
+    writes that review again)."""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                if not line.endswith("\n"):  # the last line, cut short
+                    return
+                raise DamagedRunFile(f"{path}:{number}: not a review record ({error})") from error
+            yield ReviewRecord.from_json_dict(row)
 
 
 def read_tagged(path: Path) -> list[TaggedReview]:

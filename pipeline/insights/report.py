@@ -15,14 +15,17 @@ import duckdb
 
 from revint.companies import canonical_company_id
 from revint.constants import sql_parameters
+from revint.errors import ReportedError
 from revint.taxonomy import THEMES
 from revint.text import fold
 
 INSIGHTS_DIR = Path(__file__).parent
 
 
-class CompanyNotFound(LookupError):
-    pass
+class CompanyNotFound(ReportedError, LookupError):
+    """No company, or several, answer to a name."""
+
+    exit_status = 2
 
 
 @dataclass(frozen=True)

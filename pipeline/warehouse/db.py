@@ -15,7 +15,7 @@ from types import MappingProxyType
 import duckdb
 
 from revint.constants import TAGGED_LANGUAGES, sql_parameters
-from revint.pipeline.warehouse.search import load_fts
+from revint.pipeline.warehouse.search import rebuild_index
 from revint.taxonomy import THEMES
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -26,15 +26,32 @@ class DataQualityError(RuntimeError):
     """A key check found offending rows: the load is rolled back."""
 
 
+class NotAWarehouse(OSError):
+    """A path that holds no revint warehouse: a folder, another kind of file, another application's database."""
+
+
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse; a writable one also applies pending migrations and refreshes marts."""
-    if read_only:
-        if not db_path.exists():
-            raise FileNotFoundError(f"no warehouse at {db_path}: run `revint demo` or `revint load` first")
-        return duckdb.connect(str(db_path), read_only=True)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
-    migrate(con)
+    """A connection to the warehouse; a writable one also applies pending migrations and refreshes marts.
+
+    A path that is not a warehouse is refused with a message naming it; a writable connection never adds revint's
+    tables to another application's DuckDB database.
+    """
+    if db_path.is_dir():
+        raise NotAWarehouse(f"{db_path} is a folder, not a warehouse file (check --db)")
+    if read_only and not db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `revint demo` or `revint load` first")
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as error:
+        raise NotAWarehouse(f"{db_path} cannot be opened as a warehouse ({error}); check --db") from error
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "schema_migrations" not in tables and (tables or read_only):
+        con.close()
+        raise NotAWarehouse(f"{db_path} is a DuckDB database but not a revint warehouse (check --db)")
+    if not read_only:
+        migrate(con)
     return con
 
 
@@ -49,6 +66,8 @@ def write_session(db_path: Path, *, compact: bool = False) -> Iterator[duckdb.Du
     `compact` publishes a rewritten file instead of the draft: DuckDB only marks deleted rows, so after an
     erasure the draft would still hold the deleted text.
     """
+    if db_path.exists():
+        connect(db_path, read_only=True).close()  # a path that is no warehouse is refused before anything is written
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -72,17 +91,24 @@ def write_session(db_path: Path, *, compact: bool = False) -> Iterator[duckdb.Du
 
 
 def _rewrite(con: duckdb.DuckDBPyConnection, draft: Path) -> Path:
-    """A fresh file holding the draft's live rows only (schema, data, search index macros)."""
-    fresh = draft.with_name(draft.name + ".compact")
-    _remove_draft(fresh)
-    load_fts(con)  # the search index's macros need the extension to be copied
-    name = con.execute("SELECT current_database()").fetchone()
-    assert name is not None
-    con.execute(f"ATTACH '{fresh}' AS compact")
-    con.execute(f'COPY FROM DATABASE "{name[0]}" TO compact')
-    con.execute("CHECKPOINT compact")
-    con.execute("DETACH compact")
-    return fresh
+    """A fresh file holding the draft's live rows only: the schema from the migrations, every stored table's rows
+    streamed across (Python's API, so that no path is ever written into SQL), then marts and search index."""
+    path = draft.with_name(draft.name + ".compact")
+    _remove_draft(path)
+    fresh = connect(path)
+    try:
+        fresh.execute("DELETE FROM schema_migrations")  # the draft's own history comes across with the rest
+        derived = {p.stem for p in (SQL_DIR / "marts").glob("*.sql")} | {"taxonomy_themes", "tagged_languages"}
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall():
+            if table not in derived:
+                for batch in con.table(table).fetch_arrow_reader(100_000):
+                    fresh.from_arrow(batch).insert_into(table)
+        refresh_marts(fresh)
+        rebuild_index(fresh)
+        fresh.execute("CHECKPOINT")
+    finally:
+        fresh.close()
+    return path
 
 
 def _remove_draft(draft: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from revint.pipeline.warehouse.db import named_queries, refresh_marts
+from revint.pipeline.warehouse.db import connect, named_queries, refresh_marts
 from revint.pipeline.warehouse.export import export_parquet, recorded_exports
 from revint.pipeline.warehouse.load import ROW_TABLES
 from revint.pipeline.warehouse.load import SQL as LOAD_SQL
@@ -56,6 +56,16 @@ def forgotten_among(con: duckdb.DuckDBPyConnection, review_ids: list[str]) -> se
     """Which of these reviews are on the takedown list."""
     rows = con.execute(SQL["forgotten_among"], {"review_ids": review_ids}).fetchall()
     return {row[0] for row in rows}
+
+
+def unknown_review_ids(db_path: Path, review_ids: list[str]) -> list[str]:
+    """The ids no review of the warehouse has (read-only: a load may be running)."""
+    con = connect(db_path, read_only=True)
+    try:
+        known = {row[0] for row in con.execute(SQL["known_among"], {"review_ids": review_ids}).fetchall()}
+    finally:
+        con.close()
+    return [rid for rid in review_ids if rid not in known]
 
 
 def check_review_ids(review_ids: list[str]) -> list[str]:

@@ -7,34 +7,23 @@ from pathlib import Path
 
 import duckdb
 
-EXPORTS = {
-    "reviews": "SELECT *, {year} AS year FROM reviews",
-    "mentions": "SELECT m.*, r.source, {year} AS year FROM mentions AS m JOIN reviews AS r USING (review_id)",
-    "review_subratings": (
-        "SELECT s.*, r.source, {year} AS year FROM review_subratings AS s JOIN reviews AS r USING (review_id)"
-    ),
-}
-YEAR = "coalesce(CAST(year(review_date) AS VARCHAR), 'unknown')"
+from revint.pipeline.warehouse.db import named_queries
 
-
-def _literal(path: Path) -> str:
-    """A path as an SQL string literal (COPY takes no parameter for its target)."""
-    return "'" + str(path).replace("'", "''") + "'"
+EXPORTS = named_queries("export.sql")
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
-    """Write each table under `directory/<table>/source=…/year=…/`, replacing a previous export there."""
+    """Write each table under `directory/<table>/source=…/year=…/`, replacing a previous export there.
+
+    Paths go through DuckDB's Python API (`write_parquet`), never into SQL text.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for table, query in EXPORTS.items():
-        target = directory / table
-        con.execute(
-            f"COPY ({query.format(year=YEAR)}) TO {_literal(target)} "
-            "(FORMAT parquet, PARTITION_BY (source, year), OVERWRITE)"
-        )
-        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        written[table] = int(row[0]) if row else 0
-    con.execute(f"COPY companies TO {_literal(directory / 'companies.parquet')} (FORMAT parquet)")
+        rows = con.sql(query)
+        rows.write_parquet(str(directory / table), partition_by=["source", "year"], overwrite=True)
+        written[table] = len(con.table(table))
+    con.table("companies").write_parquet(str(directory / "companies.parquet"))
     return written
 
 

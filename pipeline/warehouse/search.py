@@ -18,7 +18,7 @@ SEARCHED_COLUMNS = ("title", "pros", "cons", "advice", "body")
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     if not FTS_EXTENSION.exists():
         raise RuntimeError(f"no fts extension for duckdb {duckdb.__version__} at {FTS_EXTENSION}")
-    con.execute(f"LOAD '{FTS_EXTENSION}'")
+    con.load_extension(str(FTS_EXTENSION))  # a path, through the Python API: never pasted into SQL
 
 
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:

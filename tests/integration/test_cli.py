@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from revint.pipeline.warehouse.db import write_session
+from revint.pipeline.warehouse.load import load_batch
+from revint.record import TaggedReview
+from tests.support.fixture_site import FixtureSite, company, company_pages
+from tests.support.fixture_site import review as site_review
+from tests.support.records import review
 from tests.support.runs import SampleRun, revint
 
 
@@ -128,3 +142,160 @@ def test_forget_leaves_no_trace_of_the_text_in_the_warehouse_file(sample_run: Sa
     assert done.returncode == 0, done.stderr
     assert text not in db.read_bytes()
     assert revint("search", "ambiance", "--db", str(db)).returncode == 0  # the rewritten file keeps its index
+
+
+# --- defects found by trying the commands as a new user would ------------------------------------------------
+
+
+def test_tag_rejects_a_line_holding_a_lone_surrogate_and_keeps_the_others() -> None:
+    done = revint("tag", stdin='{"id":1,"text":"bon salaire"}\n{"id":2,"text":"salaire \\ud800 bas"}\n')
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["1"]
+    assert "line 2: 'text' or 'id' is not valid Unicode" in done.stderr
+
+
+def test_a_crawl_that_fetches_nothing_fails_and_names_why() -> None:
+    env = os.environ | {"REVINT_RETRY_BACKOFF": "0.05", "REVINT_DATA_DIR": tempfile.mkdtemp()}
+    refused = revint("crawl", "http://127.0.0.1:9/x", "--spider", "sample", "--delay", "0", env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert (
+        "fetched no page from http://127.0.0.1:9/x" in refused.stderr and "ConnectionRefusedError ×" in refused.stderr
+    )
+    assert "next:" not in refused.stdout
+    for args, message in [
+        (("crawl", "notaurl"), "not web addresses (http:// or https://): 'notaurl'"),
+        (("crawl", "http://x/", "--spider", "glasdoor"), "unknown source 'glasdoor'"),
+    ]:
+        done = revint(*args, env=env)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_db_that_is_no_warehouse_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "text.duckdb").write_text("not a database", encoding="utf-8")
+    other = duckdb.connect(str(tmp_path / "other.duckdb"))
+    other.execute("CREATE TABLE invoices (id INTEGER)")
+    other.close()
+    for db, message in [
+        (tmp_path, "is a folder, not a warehouse file"),
+        (tmp_path / "text.duckdb", "cannot be opened as a warehouse"),
+        (tmp_path / "other.duckdb", "is a DuckDB database but not a revint warehouse"),
+    ]:
+        for command in (("questions", "Acme"), ("companies",), ("search", "salaire"), ("retag",)):
+            done = revint(*command, "--db", str(db))
+            assert done.returncode == 2, (command, db, done.stderr)
+            assert message in done.stderr and "Traceback" not in done.stderr, (command, db, done.stderr)
+    con = duckdb.connect(str(tmp_path / "other.duckdb"), read_only=True)
+    assert [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["invoices"]
+
+
+def test_forget_of_an_unknown_review_erases_nothing_unless_told_to_record_the_takedown(
+    sample_run: SampleRun, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    refused = revint("forget", "glassdoor:999", "--db", str(db))
+    assert refused.returncode == 1 and "glassdoor:999 matches no review" in refused.stderr
+    assert "--takedown" in refused.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM forgotten_reviews").fetchone() == (0,)
+    con.close()
+    recorded = revint("forget", "glassdoor:999", "--takedown", "--db", str(db))
+    assert recorded.returncode == 0, recorded.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT review_id FROM forgotten_reviews").fetchall() == [("glassdoor:999",)]
+
+
+def test_companies_sort_without_regard_to_case_and_accents_and_a_closed_pipe_is_no_error(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with write_session(db) as con:
+        names = ["beta", "Alpha", "Éclair", "delta", "Charlie"]
+        load_batch(con, [TaggedReview(review(n, name), []) for n, name in enumerate(names)])
+    listed = revint("companies", "--db", str(db))
+    assert [line.split()[-1] for line in listed.stdout.splitlines()] == ["Alpha", "Beta", "Charlie", "Delta", "Éclair"]
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "revint.pipeline.cli", "companies", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # as `| head` does, before revint writes
+    errors = reader.stderr.read()
+    assert reader.wait(timeout=60) == 0 and errors == ""
+
+
+def test_a_demo_that_crawls_no_review_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "site" / "companies").mkdir(parents=True)
+    env = os.environ | {"REVINT_DATA_DIR": str(tmp_path / "data"), "REVINT_SAMPLE_SITE": str(tmp_path / "site")}
+    done = revint("demo", env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"no review from the sample site in {tmp_path / 'site'}" in done.stderr
+
+
+def test_ctrl_c_stops_the_crawl_cleanly_and_says_how_to_resume_and_a_killed_revint_takes_its_crawler_along(
+    tmp_path: Path,
+) -> None:
+    pages: dict[str, Any] = {}
+    for each in [
+        company(f"l{n}", f"Longue {n} SA", [site_review(f"l{n}-{k}", 1 + k % 28) for k in range(35)]) for n in range(2)
+    ]:
+        pages |= company_pages(each)
+    env = os.environ | {"REVINT_DATA_DIR": str(tmp_path)}
+    with FixtureSite(pages) as site:
+        starts = [site.url + path for path in pages if "?" not in path]
+        for how in (signal.SIGINT, signal.SIGKILL):
+            site.hold_after(2)
+            crawl = subprocess.Popen(
+                [sys.executable, "-m", "revint.pipeline.cli", "crawl", *starts, "--delay", "0"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            _wait_until(lambda: site.held >= 1)
+            crawler = _crawler_pids()
+            assert len(crawler) == 1
+            crawl.send_signal(how)
+            if how == signal.SIGKILL:
+                _wait_until(lambda: not _crawler_pids())  # the crawler stopped with revint
+                crawl.wait(timeout=10)
+                site.release()
+                continue
+            site.release()
+            _, err = crawl.communicate(timeout=60)
+            assert crawl.returncode == 130 and "Traceback" not in err, err
+            assert "interrupted after" in err and "--resume " in err
+            assert not _crawler_pids()
+            run_dir = err.split("--resume ")[1].split("`")[0]
+            assert Path(run_dir, "job").is_dir()  # Scrapy saved its queue: the crawl can carry on
+
+
+def _crawler_pids() -> list[int]:
+    """The processes running revint's crawler (python -m revint.spiders.run), from /proc."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"revint.spiders.run" in command:
+            found.append(int(proc.name))
+    return found
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_forget_works_in_a_warehouse_whose_path_holds_a_quote(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "o'brien" / "w.duckdb"
+    db.parent.mkdir()
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    done = revint("forget", "sample:verdane-cosmetics-045", "--db", str(db))
+    assert done.returncode == 0 and "1 were in the warehouse" in done.stdout, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM reviews").fetchone() == (sample_run.crawl.reviews_written - 1,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 4  # type: ignore[index]

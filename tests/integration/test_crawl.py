@@ -18,7 +18,7 @@ import pytest
 
 from revint.companies import canonical_company_id
 from revint.pipeline.sample_site import load_companies, render_company_page, render_review, serve_sample_site
-from revint.pipeline.stages import CrawlSummary
+from revint.pipeline.stages import CrawlFailed, CrawlSummary
 from revint.record import ReviewRecord
 from revint.settings import BUNDLED_DATA
 from tests.support.fixture_site import FixtureSite, company, crawl_settings, review, run_crawl
@@ -56,17 +56,6 @@ def _source_review_ids() -> Counter[str]:
 def sample_crawl(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
     with serve_sample_site(SITE_DIR) as base_url:
         summary, records = _run_crawl(tmp_path_factory.mktemp("sample"), [base_url + "/"])
-    return CrawlResult(summary, records, [])
-
-
-@pytest.fixture(scope="module")
-def members_crawl(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    companies = load_companies(SITE_DIR)
-    first = next(iter(companies.values()))
-    match = re.search(r'href="(/membres/[^"]+)"', render_company_page(first, 1))
-    assert match, "the sample site should link reviewer profiles"
-    with serve_sample_site(SITE_DIR) as base_url:
-        summary, records = _run_crawl(tmp_path_factory.mktemp("members"), [base_url + match.group(1)])
     return CrawlResult(summary, records, [])
 
 
@@ -121,11 +110,15 @@ def test_sample_crawl_output_lines_are_valid_review_records(sample_crawl: CrawlR
         assert "membre-" not in line and "/membres/" not in line
 
 
-def test_robots_txt_forbidden_member_page_is_never_fetched(members_crawl: CrawlResult) -> None:
-    stats = members_crawl.stats
-    assert stats["robotstxt/forbidden"] == 1
-    assert members_crawl.records == []
-    assert stats.get("revint/pages", 0) == 0
+def test_a_crawl_whose_only_page_robots_txt_forbids_fetches_nothing_and_fails_saying_so(tmp_path: Path) -> None:
+    first = next(iter(load_companies(SITE_DIR).values()))
+    match = re.search(r'href="(/membres/[^"]+)"', render_company_page(first, 1))
+    assert match, "the sample site should link reviewer profiles"
+    with serve_sample_site(SITE_DIR) as base_url, pytest.raises(CrawlFailed, match=r"forbidden by robots\.txt ×1"):
+        _run_crawl(tmp_path, [base_url + match.group(1)])
+    (stats_file,) = tmp_path.glob("work/runs/*/reviews.stats.json")
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    assert stats["robotstxt/forbidden"] == 1 and stats.get("revint/pages", 0) == 0
     # robots.txt itself is the only request that went out.
     assert stats.get("downloader/request_count") == 1
     assert stats.get("downloader/response_status_count/200") == 1

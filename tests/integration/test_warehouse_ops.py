@@ -105,6 +105,8 @@ def test_export_writes_parquet_partitioned_by_source_and_year(tmp_path: Path) ->
     assert ("reviews", "source=test", "year=2025") in files and ("reviews", "source=other", "year=2025") in files
     back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path}/export/reviews/*/*/*.parquet')").fetchone()
     assert back == (4,)
+    assert export_parquet(con, tmp_path / "o'brien")["reviews"] == 4  # a path is never pasted into SQL
+    assert (tmp_path / "o'brien" / "companies.parquet").is_file()
 
 
 def test_forget_removes_a_review_everywhere_and_for_good(tmp_path: Path) -> None:

@@ -21,3 +21,6 @@ INSERT INTO forgotten_reviews VALUES (?, ?) ON CONFLICT DO NOTHING;
 
 -- name: forgotten_among
 SELECT review_id FROM forgotten_reviews WHERE list_contains($review_ids, review_id);
+
+-- name: known_among
+SELECT review_id FROM reviews WHERE list_contains($review_ids, review_id);

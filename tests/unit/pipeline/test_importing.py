@@ -1,13 +1,18 @@
-"""pipeline.importing called directly: saved files and archives of them read without extracting, each document's
-problems reported with its path, invalid records dropped with their reasons, and an import loaded twice."""
+"""pipeline.importing called directly: saved files, archives of them read without extracting and folders of them,
+each document's problems reported with its path, documents too heavy left unread, encodings nothing declares
+guessed and noted, invalid records dropped with their reasons, an import loaded twice and a failed one leaving no
+run folder."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import tarfile
+import threading
+import tracemalloc
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,12 +20,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from revint.pipeline.charsets import Decoded
 from revint.pipeline.importing import (
+    MAX_DOCUMENT_BYTES,
     Document,
     ParseReport,
     canonical_url,
     documents,
     import_paths,
+    load_parsed,
     parse_documents,
     read_document,
     reparse_run,
@@ -158,9 +166,14 @@ def test_kununu_csv_rows_and_json_give_the_same_reviews() -> None:
 def test_texts_are_decoded_as_saved() -> None:
     cp1252 = _document("glassdoor", "json", b'[{"pros": "I haven\x92t"}]')
     assert cp1252.text() == '[{"pros": "I haven’t"}]'  # a Windows quote, as in the 2026 GraphQL capture
+    assert cp1252.decoded.note == "not valid UTF-8; read as cp1252 (guessed)"
+    excel = _document("kununu", "csv", "title\nGute Bäckerei\n".encode("utf-16"))  # by its byte order mark
+    assert excel.decoded == Decoded("title\nGute Bäckerei\n")
     latin1 = _document("schema_org", "page", (FIXTURES / "schema_org" / "latin1.html").read_bytes())
-    assert "Crèmerie Ségurane" in latin1.text()  # by the page's <meta charset>
+    assert "Crèmerie Ségurane" in latin1.text() and latin1.decoded.note is None  # by the page's <meta charset>
     assert replace(latin1, encoding="latin-1").text() == latin1.text()
+    _, report = _parsed(_document("glassdoor", "page", bytes(range(256)) * 40))  # no text at all
+    assert report.failed == ["saved/x: no charset declared, and no encoding revint reads fits its bytes"]
 
 
 @pytest.mark.parametrize(
@@ -212,13 +225,137 @@ def test_an_import_is_loaded_as_a_run_and_again_changes_nothing(settings: Settin
     ]
 
 
-def test_nothing_valid_loads_nothing(settings: Settings) -> None:
-    summary = import_paths(settings, "glassdoor", [FIXTURES / "indeed" / "page1.html"])
-    assert (summary.written, summary.tag, summary.load) == (0, None, None)
-    assert summary.lines()[2] == "load    nothing valid to load"
-    assert not settings.db_path.exists()
+def test_nothing_valid_loads_nothing_and_keeps_no_run_folder(settings: Settings, tmp_path: Path) -> None:
+    page = tmp_path / "saved" / "indeed.html"  # not a Glassdoor page, and in latin-1 without saying so
+    page.parent.mkdir()
+    page.write_bytes(_undeclared((FIXTURES / "indeed" / "page1.html").read_text(encoding="utf-8")).encode("latin-1"))
+    summary = import_paths(settings, "glassdoor", [page])
+    assert (summary.written, summary.tag, summary.load, summary.run_dir.exists()) == (0, None, None, False)
+    assert summary.lines()[2:] == [
+        "load    nothing valid to load",
+        f"run     none: nothing was written   warehouse {settings.db_path}",
+        f"note    {page}: no charset declared; read as cp1252 (guessed)",
+    ]
+    assert not settings.db_path.exists() and list((settings.work_dir / "runs").iterdir()) == []
+
+
+def test_a_failed_parse_keeps_its_run_folder_only_when_it_wrote_reviews(settings: Settings) -> None:
+    def crashing(records: list[ReviewRecord]) -> Iterator[ReviewRecord]:
+        yield from records
+        raise RuntimeError("a parser bug")
+
+    runs = settings.work_dir / "runs"
+    with pytest.raises(RuntimeError, match="a parser bug"):
+        load_parsed(settings, "import-x", "x", crashing([]), ParseReport())
+    assert list(runs.iterdir()) == []
+    good = ReviewRecord("x", "1", "Acme", "acme", "https://a.example/1", FETCHED_AT, pros="Bien")
+    with pytest.raises(RuntimeError, match="a parser bug"):
+        load_parsed(settings, "import-x", "x", crashing([good]), ParseReport())
+    (kept,) = runs.iterdir()  # a run now: `revint load` can carry on with what was written
+    assert [record.review_id for record in read_reviews(kept / "reviews.jsonl")] == ["x:1"]
 
 
 def test_reparse_needs_an_archive(settings: Settings, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="kept no raw archive"):
         reparse_run(settings, tmp_path)
+
+
+# --- what a path may hold: folders, documents too heavy to parse, encodings nothing declares ------------------------
+
+
+def test_a_folder_is_walked_in_order_without_its_hidden_files(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    for name, body in {
+        "2024/avis/page1.html": (FIXTURES / "glassdoor" / "page1.html").read_bytes(),
+        "2024/.page1.html": b"a copy an editor left",
+        ".git/pages.html": b"",
+        "api.json": (FIXTURES / "glassdoor" / "graphql_reviews.json").read_bytes(),
+        "notes.txt": b"saved by hand",
+    }.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+    archive = _zip(folder / "older.zip", {"page2.html": (FIXTURES / "glassdoor" / "page2.html").read_bytes()})
+    (folder / "linked").symlink_to(folder / "2024")  # not followed: a link may lead back up, round and round
+    report = ParseReport()
+    found = list(documents([folder], "glassdoor", report))
+    assert [d.path for d in found] == [
+        str(folder / "2024/avis/page1.html"),
+        str(folder / "api.json"),
+        f"{archive}:page2.html",
+    ]
+    assert report.skipped == [f"{folder / 'linked'}: a link to a folder, not followed", str(folder / "notes.txt")]
+    records = list(parse_documents(found, report))
+    assert sorted(r.source_review_id for r in records) == ["9001", "9002", "9003", "9101"]
+    assert report.failed == []
+
+
+def test_documents_over_the_size_limit_are_reported_unread_and_the_rest_goes_on(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as out:
+        out.truncate(200_000_000)  # sparse: weighs 200 MB on paper, nothing on disk
+    members = {
+        "avis/heavy.html": bytes(25_000_000),
+        "avis/page2.html": (FIXTURES / "glassdoor" / "page2.html").read_bytes(),
+    }
+    tar, zipped = _tar(tmp_path / "pages.tar.xz", members), _zip(tmp_path / "pages.zip", members)
+    page = FIXTURES / "glassdoor" / "page1.html"
+    report = ParseReport()
+    tracemalloc.start()
+    try:
+        found = list(documents([huge, tar, zipped, page], "glassdoor", report))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < MAX_DOCUMENT_BYTES  # judged by the size the file system or the archive header gives: never read
+    assert [d.path for d in found] == [f"{tar}:avis/page2.html", f"{zipped}:avis/page2.html", str(page)]
+    over = "over the 20 MB a saved page or export may weigh; not parsed"
+    assert report.failed == [
+        f"{huge}: 200.0 MB, {over}",
+        f"{tar}:avis/heavy.html: 25.0 MB, {over}",
+        f"{zipped}:avis/heavy.html: 25.0 MB, {over}",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_read_stops_past_the_limit_whatever_size_was_declared(tmp_path: Path) -> None:
+    pipe = tmp_path / "endless.html"
+    os.mkfifo(pipe)  # its size says 0 bytes, as a lying archive header could
+    writer = threading.Thread(target=pipe.write_bytes, args=(bytes(MAX_DOCUMENT_BYTES + 1),), daemon=True)
+    writer.start()
+    report = ParseReport()
+    assert list(documents([pipe], "glassdoor", report)) == []
+    writer.join(timeout=30)
+    assert report.failed == [f"{pipe}: over the 20 MB a saved page or export may weigh (0.0 MB declared); not parsed"]
+
+
+def _undeclared(html: str) -> str:
+    return html.replace('<meta charset="utf-8">', "")
+
+
+@pytest.mark.parametrize(
+    ("save", "note"),
+    [
+        (lambda html: _undeclared(html).encode("latin-1"), "no charset declared; read as cp1252 (guessed)"),
+        (lambda html: _undeclared(html).encode("utf-16-le"), "no charset declared; read as utf-16-le (guessed)"),
+        (lambda html: html.encode("latin-1"), "declared utf-8 does not decode; read as cp1252 (guessed)"),
+        (
+            lambda html: _undeclared(html).encode("utf-8").replace(b"<body>", b"<body>\xff"),
+            "no charset declared; read as utf-8 (guessed), 1 undecodable sequence replaced",
+        ),
+        (lambda html: _undeclared(html).encode("utf-8"), None),  # valid UTF-8 is no guess: no other encoding gives it
+    ],
+    ids=["latin-1", "utf-16-le without BOM", "latin-1 declared utf-8", "utf-8 with a stray byte", "utf-8"],
+)
+def test_a_page_without_a_true_charset_is_read_in_its_encoding_and_says_so(
+    tmp_path: Path, save: Callable[[str], bytes], note: str | None
+) -> None:
+    original = FIXTURES / "glassdoor" / "page1.html"
+    saved = tmp_path / "page1.html"
+    saved.write_bytes(save(original.read_text(encoding="utf-8")))
+    report, expected_report = ParseReport(), ParseReport()
+    records = list(parse_documents(documents([saved], "glassdoor", report), report))
+    expected = list(parse_documents(documents([original], "glassdoor", expected_report), expected_report))
+    assert [replace(r, fetched_at=FETCHED_AT) for r in records] == [replace(r, fetched_at=FETCHED_AT) for r in expected]
+    assert "On apprend le métier auprès de maîtres affineurs." in {r.pros for r in records}
+    assert report.notes == ([f"{saved}: {note}"] if note else [])
+    assert (report.failed, expected_report.notes) == ([], [])
