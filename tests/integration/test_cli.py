@@ -8,8 +8,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ import duckdb
 from revint.pipeline.warehouse.db import write_session
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
-from tests.support.fixture_site import FixtureSite, company, company_pages
+from tests.support.fixture_site import FixtureSite, company, company_pages, wait_for
 from tests.support.fixture_site import review as site_review
 from tests.support.records import review
 from tests.support.runs import SampleRun, revint
@@ -252,12 +250,12 @@ def test_ctrl_c_stops_the_crawl_cleanly_and_says_how_to_resume_and_a_killed_revi
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            _wait_until(lambda: site.held >= 1)
+            wait_for(lambda: site.held >= 1, "the crawl to reach the gate")
             crawler = _crawler_pids()
             assert len(crawler) == 1
             crawl.send_signal(how)
             if how == signal.SIGKILL:
-                _wait_until(lambda: not _crawler_pids())  # the crawler stopped with revint
+                wait_for(lambda: not _crawler_pids(), "the crawler to stop")  # the crawler stopped with revint
                 crawl.wait(timeout=10)
                 site.release()
                 continue
@@ -281,21 +279,3 @@ def _crawler_pids() -> list[int]:
         if b"revint.spiders.run" in command:
             found.append(int(proc.name))
     return found
-
-
-def _wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def test_forget_works_in_a_warehouse_whose_path_holds_a_quote(sample_run: SampleRun, tmp_path: Path) -> None:
-    db = tmp_path / "o'brien" / "w.duckdb"
-    db.parent.mkdir()
-    db.write_bytes(sample_run.settings.db_path.read_bytes())
-    done = revint("forget", "sample:verdane-cosmetics-045", "--db", str(db))
-    assert done.returncode == 0 and "1 were in the warehouse" in done.stdout, done.stderr
-    con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM reviews").fetchone() == (sample_run.crawl.reviews_written - 1,)
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 4  # type: ignore[index]

@@ -35,7 +35,16 @@ from revint.settings import Settings
 from revint.spiders.extensions import stats_path
 from revint.spiders.middlewares import retry_after_seconds
 from revint.spiders.pipelines import DropDuplicateReviews, WriteJsonLines
-from tests.support.fixture_site import FixtureSite, Reply, company, company_pages, crawl_settings, review, run_crawl
+from tests.support.fixture_site import (
+    FixtureSite,
+    Reply,
+    company,
+    company_pages,
+    crawl_settings,
+    review,
+    run_crawl,
+    wait_for,
+)
 
 RETRY_AFTER_MAX = 2.0  # the test crawls' cap on a Retry-After wait (the default is 600 s)
 
@@ -374,13 +383,6 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory, long_site: FixtureSi
     return run_crawl(crawl_settings(tmp_path_factory.mktemp("whole")), _starts(long_site))[1]
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 def _lines(path: Path) -> int:
     return len(path.read_bytes().splitlines()) if path.exists() else 0
 
@@ -394,11 +396,11 @@ def _interrupt_and_resume(data_dir: Path, site: FixtureSite, how: signal.Signals
     site.hold_after(4)
     command = stages.crawl_command(settings, "sample", _starts(site), run_dir, delay=0.0)
     with subprocess.Popen(command) as process:
-        _wait_for(lambda: site.held >= 1 and _lines(output) >= 10, "the crawl to reach the gate")
+        wait_for(lambda: site.held >= 1 and _lines(output) >= 10, "the crawl to reach the gate")
         os.kill(process.pid, how)
         if how == signal.SIGINT:  # graceful: the requests in flight complete, the queue is saved
             log = run_dir / "crawl.log"
-            _wait_for(lambda: "shutting down gracefully" in log.read_text(encoding="utf-8"), "the SIGINT to land")
+            wait_for(lambda: "shutting down gracefully" in log.read_text(encoding="utf-8"), "the SIGINT to land")
         site.release()
         returncode = process.wait(timeout=60)
     first_stats = json.loads(stats_path(output).read_text()) if stats_path(output).exists() else None

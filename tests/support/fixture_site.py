@@ -169,3 +169,11 @@ def run_crawl(settings: Settings, start_urls: list[str], **options: Any) -> tupl
     summary = crawl(settings, "sample", start_urls, run_dir, delay=0.0, **options)
     records = list(read_reviews(summary.output)) if summary.output.exists() else []
     return summary, records
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Poll until `condition()` holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
