@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Final
 
 import duckdb
 
@@ -19,6 +20,7 @@ from revint.pipeline.warehouse.search import rebuild_index
 from revint.taxonomy import THEMES
 
 SQL_DIR = Path(__file__).parent / "sql"
+SEED_TABLES: Final = ("taxonomy_themes", "tagged_languages")  # rewritten by seed_contract from revint/
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
@@ -98,7 +100,7 @@ def _rewrite(con: duckdb.DuckDBPyConnection, draft: Path) -> Path:
     fresh = connect(path)
     try:
         fresh.execute("DELETE FROM schema_migrations")  # the draft's own history comes across with the rest
-        derived = {p.stem for p in (SQL_DIR / "marts").glob("*.sql")} | {"taxonomy_themes", "tagged_languages"}
+        derived = {*mart_names(), *SEED_TABLES}
         for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall():
             if table not in derived:
                 for batch in con.table(table).fetch_arrow_reader(100_000):
@@ -141,11 +143,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         done.append(path.name)
     seed_contract(con)
-    marts = {path.stem for path in (SQL_DIR / "marts").glob("*.sql")}
+    marts = mart_names()
     existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if done or not marts <= existing:
         refresh_marts(con)
     return done
+
+
+def mart_names() -> set[str]:
+    """The mart tables, one per file of sql/marts."""
+    return {path.stem for path in (SQL_DIR / "marts").glob("*.sql")}
 
 
 def seed_contract(con: duckdb.DuckDBPyConnection) -> None:
