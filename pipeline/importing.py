@@ -316,11 +316,11 @@ def load_parsed(
     parse_seconds = time.monotonic() - started
     tag = loaded = None
     if written:
-        tag = stages.tag_reviews(run_dir / REVIEWS_FILE, run_dir / TAGGED_FILE)
+        tag = stages.tag_reviews(reviews, run_dir / TAGGED_FILE)
         run = stages.CrawlSummary(
             run_id=run_dir.name,
             source=source,
-            output=run_dir / REVIEWS_FILE,
+            output=reviews,
             pages=report.documents,
             reviews_written=written,
             reviews_dropped=len(dropped),
