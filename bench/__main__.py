@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from dataclasses import replace
@@ -14,6 +13,7 @@ from bench.tagger import tagger_speed
 from bench.warehouse import warehouse_figures
 from revint.models.tagger import Tagger
 from revint.pipeline import stages
+from revint.pipeline.cli import no_usage_telemetry
 from revint.pipeline.insights.report import company_report
 from revint.pipeline.sample_site import serve_sample_site
 from revint.pipeline.warehouse.db import connect
@@ -74,7 +74,7 @@ def _table(title: str, figures: Figures) -> None:
 
 
 def main() -> None:
-    os.environ.setdefault("DO_NOT_TRACK", "1")  # as `revint` does: before Prefect's first import
+    no_usage_telemetry()  # as `revint` does
     settings = Settings.from_env()
     demo_stage_timings(settings)  # warm-up: the flow below then finds files and modules as warm as the timed stages
     *stages_, insights = demo_stage_timings(settings)

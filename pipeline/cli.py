@@ -431,9 +431,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    # Prefect sends usage telemetry from its import on unless this is set; flows import it lazily, after this line.
+def no_usage_telemetry() -> None:
+    """Call before Prefect is first imported (flows import it lazily): from its import on, Prefect sends usage
+    telemetry unless DO_NOT_TRACK is set."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    no_usage_telemetry()
     args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_db(getattr(args, "db", None))
     try:
