@@ -279,3 +279,14 @@ def _crawler_pids() -> list[int]:
         if b"revint.spiders.run" in command:
             found.append(int(proc.name))
     return found
+
+
+def test_forget_works_in_a_warehouse_whose_path_holds_a_quote(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "o'brien" / "w.duckdb"
+    db.parent.mkdir()
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    done = revint("forget", "sample:verdane-cosmetics-045", "--db", str(db))
+    assert done.returncode == 0 and "1 were in the warehouse" in done.stdout, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM reviews").fetchone() == (sample_run.crawl.reviews_written - 1,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 4  # type: ignore[index]
