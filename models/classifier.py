@@ -60,8 +60,13 @@ class ThemeClassifier:
             spans, self.model.probabilities(features), strict=True
         ):
             reading = self.encode.rules_for(lang).opening_negation(text, section)
-            for theme, polarity, score in self.model.labels(scores, section, reading):
-                mentions.append(UnitMention(theme, polarity, round(score, 3), text, index, start, end))
+            for found in self.model.labels(scores, section, reading):
+                mentions.append(
+                    UnitMention(
+                        found.theme, found.polarity, round(found.score, 3), text, index, start, end,
+                        round(found.evidence, 3),
+                    )
+                )
         return docs
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:

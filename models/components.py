@@ -50,6 +50,7 @@ class UnitMention:
     unit_index: int
     start_char: int
     end_char: int
+    evidence: float | None = None  # the trained model's (models/theme_model.Found); the rules give none
 
 
 class UnitSegmenter:

@@ -43,7 +43,7 @@ class TagResult:
             "id": self.id,
             "lang": self.lang,
             "themes": [
-                {"theme": m.theme, "polarity": m.polarity, "score": m.score, "text": m.text} for m in self.mentions
+                {"theme": m.theme, "polarity": m.polarity, "score": m.score, "evidence": m.evidence, "text": m.text} for m in self.mentions
             ],
         }
 
@@ -106,6 +106,7 @@ class Tagger:
                 polarity=m.polarity,
                 score=m.score,
                 model_version=self.version,
+                evidence=m.evidence,
             )
             for result in self.tag(items)
             for m in result.mentions

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy
 
@@ -27,6 +28,17 @@ OUTPUTS = (*LABELS, NEGATIVE_UNIT)  # the columns of the weights
 SECTIONS_WITH_A_PRIOR = frozenset({"pros", "cons", "advice"})  # any other section is free text
 WEIGHTS_FILE = "weights.npz"
 SETTINGS_FILE = "settings.json"
+
+
+class Found(NamedTuple):
+    """A label found in a unit. `score` is the theme's (the likelier of its two labels, which the threshold
+    reads); `evidence` how sure the model is that the unit, on its own, states this theme with this polarity:
+    the chosen label's probability times the probability that the unit's polarity is this one."""
+
+    theme: str
+    polarity: Polarity
+    score: float
+    evidence: float
 
 
 @dataclass
@@ -47,24 +59,36 @@ class ThemeModel:
 
     def labels(
         self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None
-    ) -> list[tuple[str, Polarity, float]]:
-        """(theme, polarity, probability) found in one unit of a section; `polarity`, when given, is the
-        unit's, read elsewhere (the rules' reading of an opening negation), for every theme found."""
-        found: list[tuple[str, Polarity, float]] = []
-        unit_polarity: Polarity | None = polarity
-        if polarity is None and section in SECTIONS_WITH_A_PRIOR:
-            unit_polarity = "negative" if float(probabilities[-1]) >= 0.5 else "positive"
+    ) -> list[Found]:
+        """The (theme, polarity) labels found in one unit of a section; `polarity`, when given, is the unit's,
+        read elsewhere (the rules' reading of an opening negation), for every theme found."""
+        found: list[Found] = []
         scores = probabilities.tolist()
+        complaint = scores[-1] if section in SECTIONS_WITH_A_PRIOR else None
+        unit_polarity: Polarity | None = polarity
+        if polarity is None and complaint is not None:
+            unit_polarity = "negative" if complaint >= 0.5 else "positive"
         for k, theme in enumerate(THEME_IDS):
             positive, negative = scores[2 * k], scores[2 * k + 1]
             threshold = self.thresholds[theme]
             if positive < threshold and negative < threshold:
                 continue
             if polarity is None and min(positive, negative) >= self.both_threshold:
-                found += [(theme, "positive", positive), (theme, "negative", negative)]
+                both = positive + negative
+                found += [
+                    Found(theme, "positive", positive, positive * positive / both),
+                    Found(theme, "negative", negative, negative * negative / both),
+                ]
+                continue
+            chosen = unit_polarity or ("negative" if negative > positive else "positive")
+            label = negative if chosen == "negative" else positive
+            if polarity is not None:  # the rules' reading: as sure as the label's own regression
+                agreement = 1.0
+            elif complaint is not None:
+                agreement = complaint if chosen == "negative" else 1.0 - complaint
             else:
-                chosen = unit_polarity or ("negative" if negative > positive else "positive")
-                found.append((theme, chosen, max(positive, negative)))
+                agreement = label / (positive + negative)
+            found.append(Found(theme, chosen, max(positive, negative), label * agreement))
         return found
 
     def to_disk(self, path: Path) -> None:

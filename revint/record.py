@@ -149,6 +149,9 @@ class Mention:
     polarity: Polarity
     score: float
     model_version: str
+    # how sure the tagger is that the unit, read alone, states this theme with this polarity (quotes need it);
+    # None from the rules baseline and from taggers before revint_themes-1.2.0
+    evidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def decide(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.
     an opening negation."""
     rules = UnitEncoder().rules_for
     return [
-        frozenset((t, p) for t, p, _ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section)))
+        frozenset((t, p) for t, p, *_ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section)))
         for row, e in zip(probabilities, examples, strict=True)
     ]
 
@@ -106,7 +106,7 @@ def choose_thresholds(
     def f1(theme: str, threshold: float) -> float:
         trial = replace(model, thresholds=model.thresholds | {theme: threshold})
         predicted = [
-            frozenset((t, p) for t, p, _ in trial.labels(row, e.section))
+            frozenset((t, p) for t, p, *_ in trial.labels(row, e.section))
             for row, e in zip(probabilities, examples, strict=True)
         ]
         return score(zip(golds, predicted, strict=True)).per_theme[theme]["f1"]

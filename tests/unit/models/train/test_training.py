@@ -162,7 +162,7 @@ def _scores(**labels: float) -> numpy.ndarray:
 
 
 def _decision(model: ThemeModel, row: numpy.ndarray, section: str, polarity: str | None = None) -> set[tuple[str, str]]:
-    return {(theme, chosen) for theme, chosen, _ in model.labels(row, section, polarity)}  # type: ignore[arg-type]
+    return {(theme, chosen) for theme, chosen, *_ in model.labels(row, section, polarity)}  # type: ignore[arg-type]
 
 
 def test_a_theme_takes_both_polarities_only_when_both_labels_reach_the_bar() -> None:
