@@ -1,9 +1,11 @@
 """Saved material → review records → the warehouse, without fetching: `revint parse`, `import` and `reparse`.
 
 Saved pages, exports and a run's raw archive go through the parsers the spiders use (spiders.parsers.registry),
-so a review reads the same however it arrived. Archives of saved pages (.tar.xz, .tar.gz, .zip) are read member
-by member, never extracted; folders are walked. What cannot be read is reported with its path and the rest goes on;
-a document is weighed before it is read, and an encoding that had to be guessed is noted.
+so a review reads the same however it arrived. A source's company overview pages, found among the same documents,
+give company profiles instead of reviews; an import writes them to its run folder and loads them with its reviews.
+Archives of saved pages (.tar.xz, .tar.gz, .zip) are read member by member, never extracted; folders are walked.
+What cannot be read is reported with its path and the rest goes on; a document is weighed before it is read, and an
+encoding that had to be guessed is noted.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from typing import IO, Final
 from parsel import Selector
 
 from revint.archive import read_archive
+from revint.companies import CompanyProfile
 from revint.pipeline import stages
 from revint.pipeline.charsets import Decoded, decode_export, decode_page
 from revint.pipeline.warehouse.load import LoadSummary
 from revint.record import ReviewRecord, dumps, problem_code, problems
-from revint.runfiles import ARCHIVE_DIR, REVIEWS_FILE, TAGGED_FILE
+from revint.runfiles import ARCHIVE_DIR, PROFILES_FILE, REVIEWS_FILE, TAGGED_FILE
 from revint.settings import Settings
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.registry import parsers_for
@@ -83,6 +86,7 @@ class ParseReport:
     failed: list[str] = field(default_factory=list)  # documents (or whole paths) that gave no review at all
     skipped: list[str] = field(default_factory=list)  # folder entries, archive members, archived pages not to parse
     notes: list[str] = field(default_factory=list)  # how documents were read when that was a guess (their encoding)
+    profiles: list[CompanyProfile] = field(default_factory=list)  # from overview pages, which hold no reviews to read
 
     @property
     def unique(self) -> int:
@@ -187,6 +191,16 @@ def archived_documents(run_dir: Path, report: ParseReport) -> Iterator[Document]
         yield Document(where, page.spider, "fetched", page.body, page.url, page.fetched_at, page.encoding)
 
 
+def read_overview(document: Document) -> CompanyProfile | None:
+    """The company profile of a page that is one of its source's overview pages; None for any other document."""
+    parse_overview = parsers_for(document.source).parse_overview
+    if parse_overview is None or document.kind not in ("page", "fetched"):
+        return None
+    text = document.text()
+    url = document.url if document.kind == "fetched" else canonical_url(text) or document.url  # fetched: maybe JSON
+    return parse_overview(text, url, document.fetched_at)
+
+
 def read_document(document: Document, company: str | None = None) -> ParsedPage:
     """One document parsed as its kind says; ValueError when it cannot be read at all.
 
@@ -215,13 +229,20 @@ def canonical_url(html: str) -> str | None:
 def parse_documents(
     documents: Iterable[Document], report: ParseReport, company: str | None = None
 ) -> Iterator[ReviewRecord]:
-    """Each review once (the first copy read: a review shows on several pages, or in two saved folders)."""
+    """Each review once (the first copy read: a review shows on several pages, or in two saved folders).
+
+    An overview page gives its company profile to `report.profiles` and no review: the few it shows are cut-short
+    copies of reviews its review pages hold in full.
+    """
     seen: set[str] = set()
     for document in documents:
         report.documents += 1
         try:
             if note := document.decoded.note:  # noted even if the parse fails: a wrong guess may be why
                 report.notes.append(f"{document.path}: {note}")
+            if profile := read_overview(document):
+                report.profiles.append(profile)
+                continue
             parsed = read_document(document, company)
         except (ValueError, csv.Error) as error:
             report.failed.append(f"{document.path}: {error}")
@@ -245,6 +266,13 @@ class Dropped:
     problems: list[str]
 
 
+def write_profiles(profiles: list[CompanyProfile], path: Path) -> int:
+    """Write company profiles as a run's company_profiles.jsonl (none: no file)."""
+    if profiles:
+        path.write_text("".join(profile.to_json_line() + "\n" for profile in profiles), encoding="utf-8")
+    return len(profiles)
+
+
 def write_valid(records: Iterable[ReviewRecord], path: Path) -> tuple[int, list[Dropped]]:
     """Write the valid records as a run's reviews.jsonl, as a crawl would; the invalid ones come back with why."""
     written = 0
@@ -262,13 +290,18 @@ def write_valid(records: Iterable[ReviewRecord], path: Path) -> tuple[int, list[
 
 @dataclass(frozen=True)
 class ImportSummary:
-    run_dir: Path  # gone when no review was written (written == 0): no run was kept
+    run_dir: Path  # gone when neither a review nor a company profile was written (`kept`): no run was kept
     db_path: Path
     report: ParseReport
     written: int
     dropped: list[Dropped]
     tag: stages.TagSummary | None  # None when there was nothing valid to tag and load
     load: LoadSummary | None
+
+    @property
+    def kept(self) -> bool:
+        """Whether the import wrote anything, and so kept its run folder and loaded it."""
+        return bool(self.written or self.report.profiles)
 
     def drop_reasons(self) -> Counter[str]:
         return Counter(problem_code(problem) for review in self.dropped for problem in review.problems)
@@ -279,8 +312,9 @@ class ImportSummary:
         reasons = ", ".join(f"{count} {reason}" for reason, count in self.drop_reasons().most_common())
         lines = [
             f"parse   {report.documents} documents, {report.reviews} reviews read, {report.unique} unique "
-            f"({report.duplicates} duplicates); {len(report.errors)} unreadable reviews, "
-            f"{len(report.failed)} documents without reviews, {len(report.skipped)} skipped",
+            f"({report.duplicates} duplicates), {len(report.profiles)} company profiles; "
+            f"{len(report.errors)} unreadable reviews, {len(report.failed)} documents without reviews, "
+            f"{len(report.skipped)} skipped",
             f"drop    {len(self.dropped)} invalid reviews" + (f" ({reasons})" if reasons else ""),
         ]
         if self.tag is not None and self.load is not None:
@@ -290,32 +324,38 @@ class ImportSummary:
                 f"{self.load.reviews_updated} updated); warehouse holds {self.load.reviews_total} reviews, "
                 f"{self.load.mentions_total} mentions, {self.load.companies_total} companies",
             ]
+            if report.profiles:
+                lines.append(
+                    f"profile {self.load.profiles_in_batch} company profiles, one per company and source "
+                    f"({self.load.profiles_new} new); warehouse holds {self.load.profiles_total}; "
+                    f"{self.load.companies_with_sector} of {self.load.companies_total} companies have a sector"
+                )
         else:
             lines.append("load    nothing valid to load")
-        lines.append(
-            f"run     {self.run_dir if self.written else 'none: nothing was written'}   warehouse {self.db_path}"
-        )
+        lines.append(f"run     {self.run_dir if self.kept else 'none: nothing was written'}   warehouse {self.db_path}")
         return [*lines, *(f"note    {note}" for note in report.notes)]  # last: the lines above keep their places
 
 
 def load_parsed(
     settings: Settings, label: str, source: str, records: Iterable[ReviewRecord], report: ParseReport
 ) -> ImportSummary:
-    """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load.
-    The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was. A run folder no
-    review was written to, for want of valid ones or because the parse failed, is removed: it is no run."""
+    """The parsed records through the normal pipeline: a new run folder's reviews.jsonl, then tag and load, with the
+    company profiles the parse found (`report.profiles`) in its company_profiles.jsonl, loaded with them.
+    The run is recorded in `crawl_runs` like a crawl, its stats saying what kind of run it was. A run folder nothing
+    was written to, for want of valid reviews or profiles or because the parse failed, is removed: it is no run."""
     run_dir = stages.new_run_dir(settings, label)
     reviews = run_dir / REVIEWS_FILE
     started_at, started = datetime.now(UTC), time.monotonic()
     try:
         written, dropped = write_valid(records, reviews)  # records parse lazily: this is the parse
     finally:
-        if not reviews.exists() or not reviews.stat().st_size:
+        profiles = write_profiles(report.profiles, run_dir / PROFILES_FILE)  # those read, even if the parse failed
+        if not profiles and (not reviews.exists() or not reviews.stat().st_size):
             reviews.unlink(missing_ok=True)
             run_dir.rmdir()
     parse_seconds = time.monotonic() - started
     tag = loaded = None
-    if written:
+    if written or profiles:  # profiles alone leave reviews.jsonl empty: `revint load` reads the run all the same
         tag = stages.tag_reviews(reviews, run_dir / TAGGED_FILE)
         run = stages.CrawlSummary(
             run_id=run_dir.name,
@@ -327,7 +367,12 @@ def load_parsed(
             malformed=len(report.errors) + len(report.failed),
             canary_alerts=0,
             seconds=parse_seconds,
-            stats={"revint/run": label, "revint/duplicates": report.duplicates, "revint/skipped": len(report.skipped)},
+            stats={
+                "revint/run": label,
+                "revint/duplicates": report.duplicates,
+                "revint/skipped": len(report.skipped),
+                "revint/company_profiles": profiles,
+            },
         )
         loaded = stages.load(settings, run_dir / TAGGED_FILE, run, started_at, tag.seconds)
     return ImportSummary(run_dir, settings.db_path, report, written, dropped, tag, loaded)

@@ -24,7 +24,17 @@ from revint.pipeline.warehouse.erasure import forgotten_among
 from revint.pipeline.warehouse.load import LoadSummary, apply_directory, load_batch, record_crawl_run
 from revint.pipeline.warehouse.search import rebuild_index
 from revint.record import ReviewRecord, TaggedReview
-from revint.runfiles import ARCHIVE_DIR, REVIEWS_FILE, intact_output, read_reviews, read_tagged, run_lock, stats_path
+from revint.runfiles import (
+    ARCHIVE_DIR,
+    PROFILES_FILE,
+    REVIEWS_FILE,
+    intact_output,
+    read_profiles,
+    read_reviews,
+    read_tagged,
+    run_lock,
+    stats_path,
+)
 from revint.settings import Settings
 from revint.spiders.parsers.schema_org import source_for as host_source
 from revint.spiders.run import spider_source
@@ -266,12 +276,14 @@ def load(
     started_at: datetime | None = None,
     seconds_tag: float | None = None,
 ) -> LoadSummary:
-    """Load a run's tagged reviews, record the crawl run, refresh the search index: one published snapshot."""
+    """Load a run's tagged reviews and its company profiles (an import's), record the crawl run, refresh the search
+    index: one published snapshot."""
     started = time.monotonic()
     batch = read_tagged(tagged_path)
+    profiles = read_profiles(tagged_path.parent / PROFILES_FILE)
     with write_session(settings.db_path) as con:
         apply_directory(con, settings.company_directory)
-        loaded = load_batch(con, batch)
+        loaded = load_batch(con, batch, profiles)
         if crawl_summary is not None:
             run = crawl_summary.as_run_row(started_at or datetime.now(UTC), loaded, seconds_tag)
             record_crawl_run(con, run | {"seconds_load": time.monotonic() - started})

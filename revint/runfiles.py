@@ -1,5 +1,6 @@
 """A run folder, the hand-over between stages: the crawl writes `reviews.jsonl` (and its stats and page
-archive), the tag stage writes `tagged.jsonl`, the load reads it. Both files are JSON Lines appended and
+archive), the tag stage writes `tagged.jsonl`, the load reads it, and the company profiles an import found in
+overview pages (`company_profiles.jsonl`). Both files are JSON Lines appended and
 flushed line by line, so a kill leaves at most one torn last line, which readers cut off.
 
 One lock per run folder: whoever appends to a run's files (a crawl, the tag stage) or rewrites them
@@ -15,10 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Final
 
+from revint.companies import CompanyProfile
 from revint.errors import ReportedError
 from revint.record import ReviewRecord, TaggedReview
 
 REVIEWS_FILE: Final = "reviews.jsonl"
+PROFILES_FILE: Final = "company_profiles.jsonl"
 TAGGED_FILE: Final = "tagged.jsonl"
 ARCHIVE_DIR: Final = "archive"
 LOCK_FILE: Final = ".lock"
@@ -77,6 +80,21 @@ def read_reviews(path: Path) -> Iterator[ReviewRecord]:
                     return
                 raise DamagedRunFile(f"{path}:{number}: not a review record ({error})") from error
             yield ReviewRecord.from_json_dict(row)
+
+
+def read_profiles(path: Path) -> list[CompanyProfile]:
+    """The company profiles of a company_profiles.jsonl; none when the run has no such file (a crawl's run)."""
+    if not path.exists():
+        return []
+    profiles = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    profiles.append(CompanyProfile.from_json_line(line))
+                except (ValueError, TypeError, KeyError) as error:
+                    raise DamagedRunFile(f"{path}:{number}: not a company profile ({error})") from error
+    return profiles
 
 
 def read_tagged(path: Path) -> list[TaggedReview]:

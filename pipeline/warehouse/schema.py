@@ -3,7 +3,7 @@ the record reaches the load without being written out again here.
 
 A review is one row of `reviews` (its scalar fields, keyed by `review_id`, plus the tagger version), one row
 per entry of each of its mappings in a child table (the field's metadata names it), and one row of `mentions`
-per `Mention`.
+per `Mention`. A company profile (revint/companies.py) is one row of `company_profiles`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from revint.companies import CompanyProfile
 from revint.record import Mention, ReviewRecord
 
 _ARROW_TYPES: Final[dict[Any, pa.DataType]] = {
@@ -57,6 +58,8 @@ REVIEW_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(ReviewRecord))
 REVIEW_SCHEMA: Final = pa.schema([_KEY, *_fields(ReviewRecord), pa.field("tagged_with", pa.string())])
 MENTION_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(Mention))
 MENTION_SCHEMA: Final = pa.schema([_KEY, *_fields(Mention)])
+PROFILE_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(CompanyProfile))
+PROFILE_SCHEMA: Final = pa.schema(_fields(CompanyProfile))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -68,6 +68,25 @@ def number(value: object, what: str) -> float | None:
     return parsed
 
 
+# A count as sites print it in a page's header: "512", "1 234", "5,6k" (5,600), "2.1k"; "--" when there is none.
+_ABBREVIATED_COUNT: Final = re.compile(r"(\d+(?:[.,]\d+)?)\s*([kKmM]?)")
+_MULTIPLIERS: Final = {"": 1, "k": 1_000, "m": 1_000_000}
+
+
+def abbreviated_count(value: str | None, what: str) -> int | None:
+    """A count with maybe a decimal comma and a "k" or "M" ("5,6k" → 5600), as sites print counts in a header.
+
+    None when absent, blank or a dash placeholder ("--", "—": none to show); ValueError naming `what` otherwise.
+    """
+    text = (value or "").strip().translate(_THOUSANDS_SPACES).replace(" ", "")
+    if not text.strip("-—–"):
+        return None
+    found = _ABBREVIATED_COUNT.fullmatch(text)
+    if found is None:
+        raise ValueError(f"{what} {value!r} is not a count")
+    return round(float(found.group(1).replace(",", ".")) * _MULTIPLIERS[found.group(2).lower()])
+
+
 # --- dates -------------------------------------------------------------------------------------------------------
 
 # Month names and the abbreviations French sites print, compared without accents or a trailing dot.

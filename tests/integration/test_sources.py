@@ -255,6 +255,43 @@ def test_import_loads_the_corpus_once_and_again_changes_nothing(tmp_path: Path) 
     assert len(list((tmp_path / "work" / "runs").glob("*-import-glassdoor"))) == 2
 
 
+def _overview_pages() -> Path:
+    return corpus_file("glassdoor-fr-datalake", "glassdoor_fr_info_soc_pages_140.tar.xz")
+
+
+def _companies(db: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT company_id, name, sector, size, headquarters FROM companies ORDER BY 1").fetchall()
+
+
+def test_import_of_the_overview_pages_gives_reviewed_companies_their_sector_whichever_comes_first(
+    tmp_path: Path,
+) -> None:
+    reviews, overviews = _corpus_pages(), _overview_pages()
+    found = {}
+    for order, paths in {"reviews first": [reviews, overviews], "overviews first": [overviews, reviews]}.items():
+        db = tmp_path / order / "w.duckdb"
+        for path in paths:
+            done = revint("import", "glassdoor", str(path), "--db", str(db), env=_in(tmp_path / order))
+            assert "0 documents without reviews, 0 skipped" in done.stdout, done.stderr
+            if path == overviews:
+                assert "140 documents, 0 reviews read, 0 unique (0 duplicates), 140 company profiles;" in done.stdout
+                assert "profile 123 company profiles, one per company and source (123 new)" in done.stdout
+        found[order] = _companies(db)
+        assert not list(db.parent.glob("*.draft*"))
+    assert found["reviews first"] == found["overviews first"]
+    companies = found["reviews first"]
+    assert len(companies) == 123 and sum(sector is not None for _, _, sector, _, _ in companies) == 99
+    by_id = {company_id: rest for company_id, *rest in companies}
+    assert by_id["atos"][1:3] == ["Services informatiques", "Plus de 10 000 employés"]  # not its Italian namesake
+
+
+def test_an_import_of_overview_pages_alone_succeeds(tmp_path: Path) -> None:
+    overview = FIXTURES / "glassdoor" / "overview_claimed.html"
+    done = revint("import", "glassdoor", str(overview), "--db", str(tmp_path / "w.duckdb"), env=_in(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_parse_names_each_unreadable_file_and_fails(tmp_path: Path) -> None:
     (tmp_path / "cut.json").write_text('{"reviews": [', encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a page", encoding="utf-8")

@@ -3,6 +3,9 @@ fetch time."""
 
 from __future__ import annotations
 
+import re
+import tarfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,3 +30,14 @@ def corpus_file(*parts: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is absent: the shared corpus is not next to this checkout")
     return path
+
+
+def pages_in_tar(archive: Path, name: re.Pattern[str]) -> Iterator[tuple[re.Match[str], str, datetime]]:
+    """The pages of a .tar.xz of saved pages whose member name `name` matches: the match, the page (UTF-8) and its
+    modification time (when it was saved), read without extracting."""
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            found = name.search(member.name)
+            extracted = tar.extractfile(member) if found and member.isfile() else None
+            if found is not None and extracted is not None:
+                yield found, extracted.read().decode("utf-8"), datetime.fromtimestamp(member.mtime, UTC)

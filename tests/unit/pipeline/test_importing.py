@@ -38,6 +38,7 @@ from revint.pipeline.stages import read_reviews
 from revint.record import ReviewRecord
 from revint.settings import Settings
 from tests.support.pages import FETCHED_AT, FIXTURES
+from tests.support.runs import temporary_settings
 
 SAVED_AT = datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)  # even: zip files keep 2-second times
 INDEED_EXPORT = [
@@ -359,3 +360,75 @@ def test_a_page_without_a_true_charset_is_read_in_its_encoding_and_says_so(
     assert "On apprend le métier auprès de maîtres affineurs." in {r.pros for r in records}
     assert report.notes == ([f"{saved}: {note}"] if note else [])
     assert (report.failed, expected_report.notes) == ([], [])
+
+
+# --- company overview pages: profiles instead of reviews -------------------------------------------------------------
+
+OVERVIEWS = [FIXTURES / "glassdoor" / name for name in ("overview_claimed.html", "overview_unclaimed.html")]
+REVIEW_PAGES = [FIXTURES / "glassdoor" / name for name in ("page1.html", "page2.html")]
+
+
+def _companies(db: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT company_id, sector, size, headquarters FROM companies ORDER BY 1").fetchall()
+
+
+def test_overview_pages_among_the_documents_give_profiles_and_none_of_their_cut_short_reviews(tmp_path: Path) -> None:
+    members = {f"saved/{path.name}": path.read_bytes() for path in [*OVERVIEWS, *REVIEW_PAGES]}
+    archive = _tar(tmp_path / "pages.tar.xz", members)
+    report = ParseReport()
+    records = list(parse_documents(documents([archive], "glassdoor", report), report))
+    assert sorted(r.source_review_id for r in records) == ["9001", "9002", "9003"]
+    assert {r.pros for r in records if r.source_review_id == "9001"} == {
+        "On apprend le métier auprès de maîtres affineurs."  # the review page's, not the overview's teaser
+    }
+    assert [p.company_id for p in report.profiles] == ["fromagerie-aubrac", "tuilerie-marcadal"]
+    assert report.profiles[0].url.startswith("https://www.glassdoor.fr/Présentation/")  # its canonical link
+    assert report.profiles[0].fetched_at == SAVED_AT
+    assert (report.documents, report.failed, report.errors) == (4, [], [])
+
+
+def test_overview_pages_are_only_a_glassdoor_thing() -> None:
+    records, report = _parsed(_document("indeed", "page", OVERVIEWS[0].read_bytes()))
+    assert (records, report.profiles, report.failed) == ([], [], ["saved/x: no review found"])
+
+
+def test_an_import_loads_reviews_and_profiles_as_one_run_and_again_counts_once(settings: Settings) -> None:
+    first = import_paths(settings, "glassdoor", [*REVIEW_PAGES, OVERVIEWS[0]])
+    assert (first.written, first.report.failed, len(first.report.profiles)) == (3, [], 1)
+    assert (first.run_dir / "company_profiles.jsonl").read_text(encoding="utf-8").count("\n") == 1
+    lines = first.lines()
+    assert lines[0].startswith("parse   3 documents, 3 reviews read, 3 unique (0 duplicates), 1 company profiles; ")
+    assert lines[4] == (
+        "profile 1 company profiles, one per company and source (1 new); warehouse holds 1; 1 of 1 companies have a "
+        "sector"
+    )
+    assert _companies(settings.db_path) == [
+        ("fromagerie-aubrac", "Fabrication de produits alimentaires", "De 51 à 200 employés", "Laguiole, Occitanie")
+    ]
+    again = import_paths(settings, "glassdoor", [*REVIEW_PAGES, OVERVIEWS[0]])
+    assert again.load is not None and (again.load.profiles_new, again.load.profiles_total) == (0, 1)
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        stats = con.execute("SELECT stats->>'revint/company_profiles' FROM crawl_runs ORDER BY started_at").fetchall()
+    assert stats == [("1",), ("1",)]
+
+
+def test_profiles_and_reviews_imported_in_either_order_give_the_same_companies(
+    settings: Settings, tmp_path: Path
+) -> None:
+    overviews_only = import_paths(settings, "glassdoor", OVERVIEWS)
+    assert (overviews_only.written, overviews_only.kept, overviews_only.report.failed) == (0, True, [])
+    assert (overviews_only.run_dir / "reviews.jsonl").read_text(encoding="utf-8") == ""  # `revint load` reads it
+    assert overviews_only.lines()[-1] == f"run     {overviews_only.run_dir}   warehouse {settings.db_path}"
+    assert _companies(settings.db_path) == []  # no review yet, but the profiles are kept
+    import_paths(settings, "glassdoor", REVIEW_PAGES)
+    other = temporary_settings(tmp_path / "reviews-first")
+    import_paths(other, "glassdoor", REVIEW_PAGES)
+    import_paths(other, "glassdoor", OVERVIEWS)
+    assert (
+        _companies(settings.db_path)
+        == _companies(other.db_path)
+        == [
+            ("fromagerie-aubrac", "Fabrication de produits alimentaires", "De 51 à 200 employés", "Laguiole, Occitanie")
+        ]
+    )

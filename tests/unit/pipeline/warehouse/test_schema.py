@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from revint.companies import CompanyProfile
 from revint.pipeline.warehouse.db import connect
-from revint.pipeline.warehouse.schema import CHILD_TABLES, MENTION_SCHEMA, REVIEW_SCHEMA
+from revint.pipeline.warehouse.schema import CHILD_TABLES, MENTION_SCHEMA, PROFILE_SCHEMA, REVIEW_SCHEMA
 from revint.record import Mention, ReviewRecord
 from tests.support.pages import REPO
 
@@ -47,12 +48,19 @@ def test_every_record_field_is_a_column_or_a_child_table_and_back(con: duckdb.Du
     )
 
 
+def test_every_company_profile_field_is_a_column_of_company_profiles_and_back(con: duckdb.DuckDBPyConnection) -> None:
+    assert set(PROFILE_SCHEMA.names) == set(columns(con, "company_profiles"))
+    assert list(PROFILE_SCHEMA.names) == [f.name for f in dataclasses.fields(CompanyProfile)]
+
+
 def test_arrow_types_match_the_warehouse_column_types(con: duckdb.DuckDBPyConnection) -> None:
     duckdb_type = {"string": "VARCHAR", "double": "DOUBLE", "int32": "INTEGER", "bool": "BOOLEAN"}
     duckdb_type |= {"date32[day]": "DATE", "timestamp[us, tz=UTC]": "TIMESTAMP WITH TIME ZONE"}
-    for table, schema in [("reviews", REVIEW_SCHEMA), ("mentions", MENTION_SCHEMA)] + [
-        (child.name, child.schema) for child in CHILD_TABLES
-    ]:
+    for table, schema in [
+        ("reviews", REVIEW_SCHEMA),
+        ("mentions", MENTION_SCHEMA),
+        ("company_profiles", PROFILE_SCHEMA),
+    ] + [(child.name, child.schema) for child in CHILD_TABLES]:
         stored = columns(con, table)
         for field in schema:
             assert duckdb_type[str(field.type)] == stored[field.name], (table, field.name)

@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import json
 import re
-import tarfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +25,7 @@ from revint.settings import SHARED_CORPUS
 from revint.spiders.parsers.glassdoor import parse_graphql, parse_page
 from revint.spiders.parsers.page import ParsedPage
 from revint.taxonomy import THEME_IDS
+from tests.support.pages import pages_in_tar
 
 CORPUS = SHARED_CORPUS
 DATALAKE = CORPUS / "glassdoor-fr-datalake"
@@ -82,26 +82,20 @@ class SavedPage:
 
 def _read_pages(archive: Path) -> list[SavedPage]:
     pages = []
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            found = PAGE_NAME.search(member.name)
-            extracted = tar.extractfile(member) if found and member.isfile() else None
-            if found is None or extracted is None:
-                continue
-            html = extracted.read().decode("utf-8")
-            folder, employer, number = found.groups()
-            url = f"https://www.glassdoor.fr/Avis/Avis-E{employer}_P{number}.htm"
-            pages.append(
-                SavedPage(
-                    folder=folder,
-                    employer=employer,
-                    number=int(number),
-                    layout="v2" if "v2__EIReviewDetailsV2" in html else "v1",
-                    blocks=len(re.findall(r'<li[^>]* id="empReview_\d+"', html)),
-                    parsed=parse_page(html, url, FETCHED_AT),
-                    html_only=parse_page(html.replace("__APOLLO_STATE__", "__HIDDEN_STATE__"), url, FETCHED_AT),
-                )
+    for found, html, _ in pages_in_tar(archive, PAGE_NAME):
+        folder, employer, number = found.groups()
+        url = f"https://www.glassdoor.fr/Avis/Avis-E{employer}_P{number}.htm"
+        pages.append(
+            SavedPage(
+                folder=folder,
+                employer=employer,
+                number=int(number),
+                layout="v2" if "v2__EIReviewDetailsV2" in html else "v1",
+                blocks=len(re.findall(r'<li[^>]* id="empReview_\d+"', html)),
+                parsed=parse_page(html, url, FETCHED_AT),
+                html_only=parse_page(html.replace("__APOLLO_STATE__", "__HIDDEN_STATE__"), url, FETCHED_AT),
             )
+        )
     return sorted(pages, key=lambda page: (page.folder, page.number))
 
 

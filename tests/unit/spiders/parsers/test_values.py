@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from revint.spiders.parsers.values import (
+    abbreviated_count,
     french_date,
     iso_date,
     iso_or_french_date,
@@ -91,6 +93,33 @@ def test_numbers_refuse_junk_with_an_error_naming_what_was_read(value: object) -
     with pytest.raises(ValueError) as error:
         number(value, "review 7: rating")
     assert str(error.value) == f"review 7: rating {value!r} is not a number"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" 512", 512),
+        ("5,6k", 5600),
+        ("1,1k", 1100),
+        ("2.1K", 2100),
+        ("1 234", 1234),
+        ("1\u00a0310", 1310),
+        ("3M", 3_000_000),
+    ],
+)
+def test_abbreviated_counts_read_a_header_count_with_its_k(text: str, expected: int) -> None:
+    assert abbreviated_count(text, "review count") == expected
+
+
+@pytest.mark.parametrize("value", [None, "", " ", "--", " -- ", "—"])
+def test_abbreviated_counts_are_none_for_the_dash_a_page_shows_without_any(value: str | None) -> None:
+    assert abbreviated_count(value, "review count") is None
+
+
+@pytest.mark.parametrize("value", ["beaucoup", "5,6 k avis", "1,2,3k", "k"])
+def test_abbreviated_counts_refuse_anything_else_naming_what_was_read(value: str) -> None:
+    with pytest.raises(ValueError, match=f"^review count {re.escape(repr(value))} is not a count$"):
+        abbreviated_count(value, "review count")
 
 
 # --- dates -------------------------------------------------------------------------------------------------------
