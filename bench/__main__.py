@@ -15,7 +15,9 @@ from revint.models.tagger import Tagger
 from revint.pipeline import stages
 from revint.pipeline.cli import no_usage_telemetry
 from revint.pipeline.insights.report import company_report
+from revint.pipeline.quote_precision import quote_precision
 from revint.pipeline.sample_site import serve_sample_site
+from revint.pipeline.training import GLASSDOOR_PAGES
 from revint.pipeline.warehouse.db import connect
 from revint.settings import Settings
 
@@ -46,7 +48,7 @@ def demo_stage_timings(settings: Settings) -> list[tuple[str, float, str]]:
         con = connect(local.db_path, read_only=True)
         companies = [row[0] for row in con.execute("SELECT company_id FROM companies").fetchall()]
         for company in companies:
-            company_report(con, company)
+            company_report(con, company, entity=company)
         con.close()
         _timed(figures, "insights", t, f"{len(companies)} company reports (not part of the flow)")
     return figures
@@ -96,6 +98,11 @@ def main() -> None:
     )
     _table("Tagger: sample-site review texts, one process", tagger_speed(settings))
     _table("Warehouse", warehouse_figures())
+    if GLASSDOOR_PAGES.exists():
+        print("\nQuotes")
+        print("\n".join(f"  {line}" for line in quote_precision(settings).lines()))
+    else:
+        print(f"\nQuotes: skipped, {GLASSDOOR_PAGES} is absent")
     crawl = crawl_figures(settings)
     if crawl:
         _table("Crawl: the 209 real glassdoor.fr pages from 127.0.0.1 (seconds)", crawl)

@@ -63,7 +63,13 @@ class ThemeClassifier:
             for found in self.model.labels(scores, section, reading):
                 mentions.append(
                     UnitMention(
-                        found.theme, found.polarity, round(found.score, 3), text, index, start, end,
+                        found.theme,
+                        found.polarity,
+                        round(found.score, 3),
+                        text,
+                        index,
+                        start,
+                        end,
                         round(found.evidence, 3),
                     )
                 )

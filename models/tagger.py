@@ -43,7 +43,8 @@ class TagResult:
             "id": self.id,
             "lang": self.lang,
             "themes": [
-                {"theme": m.theme, "polarity": m.polarity, "score": m.score, "evidence": m.evidence, "text": m.text} for m in self.mentions
+                {"theme": m.theme, "polarity": m.polarity, "score": m.score, "evidence": m.evidence, "text": m.text}
+                for m in self.mentions
             ],
         }
 

@@ -57,9 +57,7 @@ class ThemeModel:
         logits = numpy.add.reduceat(contributions, batch.indptr[:-1], axis=0) + self.bias  # units are never empty
         return 1.0 / (1.0 + numpy.exp(-logits))
 
-    def labels(
-        self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None
-    ) -> list[Found]:
+    def labels(self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None) -> list[Found]:
         """The (theme, polarity) labels found in one unit of a section; `polarity`, when given, is the unit's,
         read elsewhere (the rules' reading of an opening negation), for every theme found."""
         found: list[Found] = []

@@ -124,7 +124,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     summary = import_paths(settings, args.source, args.paths, url=args.url, company=args.company)
     _report_problems("import", summary.report, summary.dropped)
     print("\n".join(summary.lines()))
-    return 1 if summary.report.failed or not summary.written else 0
+    return 1 if summary.report.failed or not summary.kept else 0
 
 
 def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
@@ -214,7 +214,15 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
 
     con = connect(settings.db_path, read_only=True)  # main() reports a missing warehouse or unknown company
     try:
-        report = company_report(con, args.company, top=args.top, lang=args.lang)
+        report = company_report(
+            con,
+            args.company,
+            entity=args.entity,
+            role=args.role,
+            location=args.location,
+            top=args.top,
+            lang=args.lang,
+        )
     finally:
         con.close()
     if args.format == "json":
@@ -393,7 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
     retag.set_defaults(run=cmd_retag)
 
     questions = commands.add_parser("questions", help="a company's concerns, evidence and questions to ask")
-    questions.add_argument("company", help="company id, name or part of a name")
+    questions.add_argument("company", help='company id, name, part of a name, or a group ("Altran")')
+    questions.add_argument("--entity", help='one entity of a group the name covers (e.g. "Altran Telnet")')
+    questions.add_argument("--role", help="only the reviews of a job family: caissier, consultant, développeur…")
+    questions.add_argument("--location", help="only the reviews that give this place (e.g. Lyon)")
     _db_option(questions)
     _report_options(questions)
     questions.add_argument("--format", choices=("text", "json", "html"), default="text")

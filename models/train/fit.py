@@ -92,7 +92,9 @@ def decide(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.
     an opening negation."""
     rules = UnitEncoder().rules_for
     return [
-        frozenset((t, p) for t, p, *_ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section)))
+        frozenset(
+            (t, p) for t, p, *_ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section))
+        )
         for row, e in zip(probabilities, examples, strict=True)
     ]
 

@@ -1,36 +1,99 @@
-"""A company report as terminal text or a standalone web page (JSON comes from CompanyReport itself)."""
+"""A company report as terminal text or a standalone web page (JSON comes from CompanyReport itself).
+
+Both read the same lines, worded here in French and English: every number with its denominator, every
+comparison with what it is compared with.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from revint.pipeline.insights.evidence import MIN_REVIEWS
+from revint.pipeline.insights.lookup import Entity
+from revint.pipeline.insights.questions import AUDIENCES
+from revint.pipeline.insights.quotes import Quote
 from revint.pipeline.insights.report import CompanyReport, ThemeFinding
 
 WORDS = {
     "fr": {
         "reviews": "avis",
-        "concerns": "Préoccupations récurrentes",
-        "ask": "Questions à poser",
-        "raise": "avis sur {n} en parlent négativement",
-        "all": "toutes entreprises",
-        "likes": "Points forts cités",
-        "none": "Aucune préoccupation récurrente (au moins 2 avis) dans ces données.",
+        "entities": "{n} entités",
+        "others": "Autres entités proches, non comprises (--entity pour n'en voir qu'une)",
+        "sector": "secteur",
+        "scope_role": "Avis de la famille de métiers « {role} »",
+        "scope_location": "Avis du lieu « {location} »",
+        "too_few_in_scope": "Trop peu d'avis pour ce métier ou ce lieu ({n}\u00a0; il en faut {min})\u00a0: "
+        "chiffres de toute l'entreprise.",
+        "not_enough_reviews": "Pas encore assez d'avis ({n}\u00a0; il en faut au moins {min}) pour dégager des "
+        "préoccupations.",
+        "nothing_to_compare_with": "Pas assez d'avis d'autres entreprises pour comparer.",
+        "concerns": "Préoccupations récurrentes (plus fréquentes qu'ailleurs)",
+        "none": "Aucun thème n'est critiqué nettement plus souvent qu'ailleurs dans ces avis.",
+        "raise": "{k} avis sur {n} en parlent négativement",
+        "praise": "{k} avis sur {n} en parlent positivement",
+        "other companies": "autres entreprises",
+        "sector_ref": "même secteur",
+        "company_wide": "toute l'entreprise",
+        "rising": "en hausse",
+        "falling": "en baisse",
+        "trend": "{word}\u00a0: {recent} sur les 12 derniers mois ({rk} sur {rn}) "
+        "contre {earlier} avant ({ek} sur {en})",
+        "divided": "Avis partagés\u00a0: {neg} s'en plaignent, {pos} le saluent",
+        "divided_praise": "Avis partagés\u00a0: {pos} le saluent, {neg} s'en plaignent",
+        "bar": "{k} citation(s) seulement passent le seuil de preuve",
         "review_of": "avis du",
-        "positively": "avis positifs",
+        "current": "salarié actuel",
+        "former": "ancien salarié",
+        "ask": "Questions à poser",
+        "ask_whom": "à poser {whom}",
+        "good": "Bon signe",
+        "warning": "Signal d'alerte",
+        "as_often": "Évoqués aussi, sans écart net avec ailleurs",
+        "below": "Critiqués moins souvent qu'ailleurs",
+        "covers": "Entités couvertes",
+        "likes": "Points forts (plus cités qu'ailleurs)",
+        "no_likes": "Aucun thème n'est salué nettement plus souvent qu'ailleurs.",
         "colon": "\u00a0:",  # French puts a (non-breaking) space before a colon and a semicolon
         "semicolon": "\u00a0;",
         "percent": "\u00a0%",
     },
     "en": {
         "reviews": "reviews",
-        "concerns": "Recurring concerns",
-        "ask": "Questions to ask",
-        "raise": "of {n} reviews raise it negatively",
-        "all": "all companies",
-        "likes": "Strengths mentioned",
-        "none": "No recurring concern (2 reviews or more) in this data.",
+        "entities": "{n} entities",
+        "others": "Related entities not included (--entity to see one alone)",
+        "sector": "sector",
+        "scope_role": "Reviews of the job family “{role}”",
+        "scope_location": "Reviews from “{location}”",
+        "too_few_in_scope": "Too few reviews for this role or place ({n}; {min} needed): company-wide figures.",
+        "not_enough_reviews": "Not enough reviews yet ({n}; at least {min} needed) to tell recurring concerns.",
+        "nothing_to_compare_with": "Not enough reviews of other companies to compare with.",
+        "concerns": "Recurring concerns (raised more often than elsewhere)",
+        "none": "No theme is criticised clearly more often than elsewhere in these reviews.",
+        "raise": "{k} of {n} reviews raise it negatively",
+        "praise": "{k} of {n} reviews praise it",
+        "other companies": "other companies",
+        "sector_ref": "same sector",
+        "company_wide": "whole company",
+        "rising": "rising",
+        "falling": "falling",
+        "trend": "{word}: {recent} in the last 12 months ({rk} of {rn}) against {earlier} before ({ek} of {en})",
+        "divided": "Divided: {neg} reviews complain, {pos} praise it",
+        "divided_praise": "Divided: {pos} reviews praise it, {neg} complain",
+        "bar": "only {k} quote(s) clear the evidence bar",
         "review_of": "review of",
-        "positively": "positive reviews",
+        "current": "current employee",
+        "former": "former employee",
+        "ask": "Questions to ask",
+        "ask_whom": "ask {whom}",
+        "good": "Good sign",
+        "warning": "Warning sign",
+        "as_often": "Also raised, with no clear difference from elsewhere",
+        "below": "Criticised less often than elsewhere",
+        "covers": "Entities covered",
+        "likes": "Strengths (praised more often than elsewhere)",
+        "no_likes": "No theme is praised clearly more often than elsewhere.",
         "colon": ":",
         "semicolon": ";",
         "percent": "%",
@@ -45,6 +108,37 @@ _TEMPLATES = Environment(
 )
 
 
+@dataclass
+class QuestionLines:
+    text: str
+    whom: str
+    good: str
+    warning: str
+
+
+@dataclass
+class FindingLines:
+    """One concern or strength, worded."""
+
+    heading: str
+    evidence: str
+    notes: list[str] = field(default_factory=list)  # trend, divided, fewer quotes than wanted
+    quotes: list[tuple[str, str]] = field(default_factory=list)  # (text, footer)
+    questions: list[QuestionLines] = field(default_factory=list)
+
+
+@dataclass
+class ReportLines:
+    title: str
+    subtitle: str
+    notes: list[str]
+    concerns: list[FindingLines]
+    strengths: list[FindingLines]
+    as_often: list[str]
+    below: list[str]
+    words: dict[str, str]
+
+
 def _pct(share: float, words: dict[str, str]) -> str:
     return f"{100 * share:.0f}{words['percent']}"
 
@@ -55,39 +149,139 @@ def _period(report: CompanyReport) -> str:
     return f" ({report.first_review:%Y-%m} → {report.last_review:%Y-%m})"
 
 
+def _reference(finding: ThemeFinding, words: dict[str, str]) -> str:
+    name = words["sector_ref"] if finding.reference == "sector" else words["other companies"]
+    parts = [f"{_pct(finding.share, words)}", f"{name}{words['colon']} {_pct(finding.reference_share, words)}"]
+    if finding.reference == "sector":
+        parts.append(f"{words['other companies']}{words['colon']} {_pct(finding.others_share, words)}")
+    if finding.company is not None:
+        parts.append(f"{words['company_wide']}{words['colon']} {_pct(finding.company.share, words)}")
+    return f"({(words['semicolon'] + ' ').join(parts)})"
+
+
 def _evidence(finding: ThemeFinding, words: dict[str, str]) -> str:
-    raise_text = words["raise"].format(n=finding.reviews)
-    return (
-        f"{finding.reviews_raising} {raise_text} ({_pct(finding.share, words)}{words['semicolon']} "
-        f"{words['all']}{words['colon']} {_pct(finding.baseline_share, words)})"
+    key = "raise" if finding.polarity == "negative" else "praise"
+    return f"{words[key].format(k=finding.count.raising, n=finding.count.reviews)} {_reference(finding, words)}"
+
+
+def _footer(quote: Quote, words: dict[str, str]) -> str:
+    parts = [f"{words['review_of']} {quote.review_date}" if quote.review_date else ""]
+    parts += [quote.role or "", {True: words["current"], False: words["former"], None: ""}[quote.is_current]]
+    return ", ".join(part for part in parts if part)
+
+
+def _finding_lines(finding: ThemeFinding, lang: str) -> FindingLines:
+    words = WORDS[lang]
+    notes = []
+    if finding.trend:
+        notes.append(
+            words["trend"].format(
+                word=words[finding.trend],
+                recent=_pct(finding.recent.share, words),
+                rk=finding.recent.raising,
+                rn=finding.recent.reviews,
+                earlier=_pct(finding.earlier.share, words),
+                ek=finding.earlier.raising,
+                en=finding.earlier.reviews,
+            )
+        )
+    if finding.divided:
+        negative, positive = (
+            (finding.count, finding.opposite) if finding.polarity == "negative" else (finding.opposite, finding.count)
+        )
+        key = "divided" if finding.polarity == "negative" else "divided_praise"
+        notes.append(words[key].format(neg=negative.raising, pos=positive.raising))
+    if len(finding.quotes) < finding.quotes_wanted:
+        notes.append(words["bar"].format(k=len(finding.quotes)))
+    return FindingLines(
+        heading=finding.label,
+        evidence=_evidence(finding, words),
+        notes=notes,
+        quotes=[(q.text, _footer(q, words)) for q in finding.quotes],
+        questions=[
+            QuestionLines(q.text, words["ask_whom"].format(whom=AUDIENCES[q.ask][lang]), q.good_sign, q.warning_sign)
+            for q in finding.questions
+        ],
     )
 
 
-def as_text(report: CompanyReport) -> str:
+def _entities(entities: list[Entity], words: dict[str, str]) -> str:
+    return ", ".join(f"{e.name} ({e.reviews} {words['reviews']})" for e in entities)
+
+
+def _elsewhere(report: CompanyReport, standing: str, words: dict[str, str]) -> list[str]:
+    return [
+        f"{f.label} — {words['raise'].format(k=f.count.raising, n=f.count.reviews)} {_reference(f, words)}"
+        for f in report.as_elsewhere
+        if f.standing == standing
+    ]
+
+
+def report_lines(report: CompanyReport) -> ReportLines:
     words = WORDS[report.lang]
-    lines = [f"{report.company_name} — {report.reviews} {words['reviews']}{_period(report)}", ""]
-    lines.append(words["concerns"])
-    if not report.concerns:
-        lines.append("  " + words["none"])
-    for rank, finding in enumerate(report.concerns, 1):
-        lines.append(f"  {rank}. {finding.label} — {_evidence(finding, words)}")
-        for quote in finding.quotes:
-            when = f" ({words['review_of']} {quote.review_date})" if quote.review_date else ""
-            lines.append(f"       « {quote.text} »{when}")
+    title = report.company_name
+    if len(report.entities) > 1:
+        title = f"{report.company_name} — {words['entities'].format(n=len(report.entities))}"
+    subtitle = f"{report.reviews} {words['reviews']}{_period(report)}"
+    if report.sector:
+        subtitle += f" · {words['sector']}{words['colon']} {report.sector}"
+    notes = []
+    if report.role:
+        notes.append(words["scope_role"].format(role=report.role))
+    if report.location:
+        notes.append(words["scope_location"].format(location=report.location))
+    for note in report.notes:
+        notes.append(words[note].format(n=report.reviews, min=MIN_REVIEWS))
+    if len(report.entities) > 1:
+        notes.append(f"{words['covers']}{words['colon']} {_entities(report.entities, words)}")
+    if report.others:
+        notes.append(f"{words['others']}{words['colon']} {_entities(report.others, words)}")
+    return ReportLines(
+        title=title,
+        subtitle=subtitle,
+        notes=notes,
+        concerns=[_finding_lines(f, report.lang) for f in report.concerns],
+        strengths=[_finding_lines(f, report.lang) for f in report.strengths],
+        as_often=_elsewhere(report, "as_often", words),
+        below=_elsewhere(report, "below", words),
+        words=words,
+    )
+
+
+def _text_block(finding: FindingLines, bullet: str, words: dict[str, str]) -> list[str]:
+    lines = [f"  {bullet} {finding.heading} — {finding.evidence}", *(f"     {note}" for note in finding.notes)]
+    lines += [f"       « {text} »" + (f" — {footer}" if footer else "") for text, footer in finding.quotes]
+    if finding.questions:
         lines.append(f"     {words['ask']}{words['colon']}")
-        lines.extend(f"       → {question}" for question in finding.questions)
-    if report.strengths:
-        liked = ", ".join(f"{f.label} ({f.reviews_raising} {words['positively']})" for f in report.strengths)
-        lines += ["", f"{words['likes']}{words['colon']} {liked}"]
+    for question in finding.questions:
+        lines.append(f"       → {question.text}  [{question.whom}]")
+        lines.append(f"         + {words['good']}{words['colon']} {question.good}")
+        lines.append(f"         − {words['warning']}{words['colon']} {question.warning}")
+    return lines
+
+
+def as_text(report: CompanyReport) -> str:
+    view = report_lines(report)
+    words = view.words
+    lines = [view.title, view.subtitle, *view.notes, ""]
+    if not report.enough:
+        return "\n".join(lines).rstrip()
+    lines.append(words["concerns"])
+    if not view.concerns:
+        lines.append("  " + words["none"])
+    for rank, finding in enumerate(view.concerns, 1):
+        lines += _text_block(finding, f"{rank}.", words)
+    for key in ("as_often", "below"):
+        if getattr(view, key):
+            lines += ["", f"{words[key]}{words['colon']}", *(f"  {item}" for item in getattr(view, key))]
+    lines += ["", words["likes"]]
+    if not view.strengths:
+        lines.append("  " + words["no_likes"])
+    for finding in view.strengths:
+        lines += _text_block(finding, "•", words)
     return "\n".join(lines)
 
 
 def as_html(report: CompanyReport) -> str:
     """The report as a standalone page; every text from the data is escaped by the template engine."""
-    words = WORDS[report.lang]
-    return _TEMPLATES.get_template("report.html.j2").render(
-        report=report,
-        words=words,
-        period=_period(report),
-        concerns=[(finding, _evidence(finding, words)) for finding in report.concerns],
-    )
+    return _TEMPLATES.get_template("report.html.j2").render(report=report, view=report_lines(report))

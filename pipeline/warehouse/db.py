@@ -201,7 +201,7 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> None:
     """Raise DataQualityError naming every failed check with an example of its offending rows."""
     failures = []
     for name, query in named_queries("checks.sql").items():
-        rows = con.execute(f"SELECT * FROM ({query}) LIMIT 3").fetchall()
+        rows = con.execute(f"SELECT * FROM ({query}) LIMIT 3", sql_parameters(query)).fetchall()
         if rows:
             failures.append(f"{name}: e.g. {rows}")
     if failures:

@@ -37,7 +37,8 @@ def test_tag_follows_the_json_lines_contract() -> None:
         ("culture", "positive"),
         ("compensation", "negative"),
     }
-    assert all(set(t) == {"theme", "polarity", "score", "text"} for t in out[0]["themes"])
+    assert all(set(t) == {"theme", "polarity", "score", "evidence", "text"} for t in out[0]["themes"])
+    assert all(0 <= t["evidence"] <= 1 for t in out[0]["themes"])
     assert out[2]["themes"] == []
 
 

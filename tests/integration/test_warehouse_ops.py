@@ -162,9 +162,12 @@ def test_quarter_trend_counts_reviews_per_quarter(tmp_path: Path) -> None:
         [TaggedReview(review(n, review_date=date.fromisoformat(d)), [mention()] if neg else []) for n, d, neg in dates],
     )
     rows = con.execute(
-        "SELECT quarter::VARCHAR, reviews, reviews_negative FROM mart_company_theme_quarter ORDER BY quarter"
+        "SELECT quarter::VARCHAR, reviews, reviews_negative FROM mart_company_theme_quarter "
+        "WHERE theme = 'compensation' ORDER BY quarter"
     ).fetchall()
     assert rows == [("2025-01-01", 2, 1), ("2025-04-01", 1, 1)]
+    zeros = con.execute("SELECT count(*) FROM mart_company_theme_quarter WHERE reviews_negative = 0").fetchone()
+    assert zeros == (2 * 10,)  # every other theme, each quarter, at zero
 
 
 def test_nightly_known_ids_cover_the_sources_a_spider_writes(tmp_path: Path) -> None:

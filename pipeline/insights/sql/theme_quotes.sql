@@ -1,27 +1,21 @@
--- Quotes for one company, polarity and several themes, in one pass over the mentions: per theme, one unit
--- per review (its most confident), the most confident and recent first, at most $quotes.
+-- Quote candidates for a report's themes (`$wanted`: 'theme/polarity' strings) in its scope, best first per
+-- theme and polarity: higher evidence, then the most recent.
 WITH
-candidates AS (
-    SELECT m.theme, m.unit_text, m.score, r.review_date, r.source, r.review_id,
-           row_number() OVER (
-               PARTITION BY m.theme, m.review_id ORDER BY m.score DESC, length(m.unit_text) DESC
-           ) AS nth
-    FROM mentions AS m
-    JOIN reviews AS r USING (review_id)
-    WHERE r.company_id = $company_id
-      AND list_contains($themes, m.theme)
-      AND m.polarity = $polarity
-      AND length(m.unit_text) BETWEEN 12 AND 280
-),
 ranked AS (
-    SELECT *, row_number() OVER (
-               PARTITION BY theme
-               ORDER BY score DESC, length(unit_text) BETWEEN 30 AND 160 DESC, review_date DESC NULLS LAST, review_id
+    SELECT *,
+           row_number() OVER (
+               PARTITION BY theme, polarity
+               ORDER BY round(evidence, 2) DESC, review_date DESC NULLS LAST, review_id, section, unit_index
            ) AS rank
-    FROM candidates
-    WHERE nth = 1
+    FROM mart_quotes
+    WHERE company_id BETWEEN $first_id AND $last_id
+      AND list_contains($company_ids, company_id)
+      AND list_contains($wanted, theme || '/' || polarity)
+      AND ($titles IS NULL OR list_contains($titles, job_title))
+      AND ($location IS NULL OR contains(lower(strip_accents(coalesce(location, ''))), $location))
 )
-SELECT theme, unit_text, review_date, source, review_id
+SELECT theme, polarity, unit_text, review_date, job_title, is_current, source, review_id, section, start_char,
+       end_char
 FROM ranked
-WHERE rank <= $quotes
-ORDER BY theme, rank;
+WHERE rank <= $candidates
+ORDER BY theme, polarity, rank;

@@ -58,10 +58,33 @@ SELECT company_id, theme FROM mart_company_theme WHERE theme NOT IN (SELECT them
 SELECT company_id, theme, quarter, count(*) AS n FROM mart_company_theme_quarter GROUP BY ALL HAVING n > 1;
 
 -- name: mart_company_theme_quarter_key_not_null
-SELECT * FROM mart_company_theme_quarter WHERE company_id IS NULL OR theme IS NULL OR quarter IS NULL;
+SELECT * FROM mart_company_theme_quarter
+WHERE company_id IS NULL OR theme IS NULL OR quarter IS NULL OR company_name IS NULL;
 
 -- name: mart_sector_theme_key_unique
 SELECT sector, theme, count(*) AS n FROM mart_sector_theme GROUP BY ALL HAVING n > 1;
 
 -- name: mart_sector_theme_share_in_range
 SELECT sector, theme, negative_share FROM mart_sector_theme WHERE NOT negative_share BETWEEN 0 AND 1;
+
+-- name: mart_company_theme_quarter_one_row_per_theme
+SELECT company_id, quarter, count(*) AS n FROM mart_company_theme_quarter GROUP BY ALL
+HAVING n <> (SELECT count(*) FROM taxonomy_themes);
+
+-- name: mart_review_theme_key_unique
+SELECT review_id, theme, count(*) AS n FROM mart_review_theme GROUP BY ALL HAVING n > 1;
+
+-- name: mart_review_theme_key_not_null
+SELECT * FROM mart_review_theme WHERE company_id IS NULL OR review_id IS NULL;
+
+-- name: mart_quotes_key_unique
+SELECT review_id, section, unit_index, theme, polarity, count(*) AS n FROM mart_quotes GROUP BY ALL HAVING n > 1;
+
+-- name: mart_quotes_meet_the_bar
+SELECT review_id, theme, evidence FROM mart_quotes WHERE evidence IS NULL OR evidence < $quote_evidence;
+
+-- name: mart_theme_baseline_one_row_per_theme
+SELECT theme FROM taxonomy_themes EXCEPT SELECT theme FROM mart_theme_baseline;
+
+-- name: company_profiles_key_unique
+SELECT company_id, source, count(*) AS n FROM company_profiles GROUP BY ALL HAVING n > 1;

@@ -1,4 +1,5 @@
--- Per company × theme: how many reviews raise the theme, how often negatively, a negative share smoothed
+-- Per company × theme: how many reviews raise the theme, how often negatively and positively (beside the
+-- all-company shares), a negative share smoothed
 -- toward the all-company baseline (so 2 of 3 reviews do not outrank 40 of 100), and the platforms' own
 -- sub-rating for the theme next to the text-derived figures.
 CREATE OR REPLACE TABLE mart_company_theme AS
@@ -29,7 +30,9 @@ company_theme AS (
     GROUP BY ALL
 ),
 baseline AS (
-    SELECT theme, sum(reviews_negative) / (SELECT count(*) FROM tagged_reviews) AS baseline_negative_share
+    SELECT theme,
+           sum(reviews_negative) / (SELECT count(*) FROM tagged_reviews) AS baseline_negative_share,
+           sum(reviews_positive) / (SELECT count(*) FROM tagged_reviews) AS baseline_positive_share
     FROM company_theme
     GROUP BY theme
 ),
@@ -49,6 +52,8 @@ SELECT ct.company_id,
        ct.reviews_positive,
        ct.reviews_negative / rc.reviews AS negative_share,
        b.baseline_negative_share,
+       ct.reviews_positive / rc.reviews AS positive_share,
+       b.baseline_positive_share,
        (ct.reviews_negative + $smoothing_weight * b.baseline_negative_share) / (rc.reviews + $smoothing_weight)
            AS smoothed_negative_share,
        pr.avg_platform_rating,

@@ -1,4 +1,6 @@
--- Per company × theme × quarter of the review date: the trend of each concern.
+-- Per company × theme × quarter of the review date: the trend of each concern. Every quarter in which the
+-- company has dated reviews has a row for every theme, zeros included, so that a chart shows the quarters a
+-- theme was not raised.
 CREATE OR REPLACE TABLE mart_company_theme_quarter AS
 WITH
 dated_reviews AS (
@@ -7,7 +9,7 @@ dated_reviews AS (
     WHERE review_date IS NOT NULL
 ),
 quarter_counts AS (
-    SELECT company_id, quarter, count(*) AS reviews
+    SELECT company_id, quarter, count(*)::INTEGER AS reviews
     FROM dated_reviews
     GROUP BY ALL
 ),
@@ -18,14 +20,23 @@ review_theme AS (
     FROM mentions AS m
     JOIN dated_reviews AS d USING (review_id)
     GROUP BY ALL
+),
+raised AS (
+    SELECT company_id, quarter, theme,
+           count(*) FILTER (WHERE has_negative)::INTEGER AS reviews_negative,
+           count(*) FILTER (WHERE has_positive)::INTEGER AS reviews_positive
+    FROM review_theme
+    GROUP BY ALL
 )
-SELECT rt.company_id,
-       rt.theme,
-       rt.quarter,
+SELECT qc.company_id,
+       c.name AS company_name,
+       t.theme,
+       qc.quarter,
        qc.reviews,
-       count(*) FILTER (WHERE rt.has_negative)::INTEGER AS reviews_negative,
-       count(*) FILTER (WHERE rt.has_positive)::INTEGER AS reviews_positive,
-       count(*) FILTER (WHERE rt.has_negative) / qc.reviews AS negative_share
-FROM review_theme AS rt
-JOIN quarter_counts AS qc USING (company_id, quarter)
-GROUP BY rt.company_id, rt.theme, rt.quarter, qc.reviews;
+       coalesce(raised.reviews_negative, 0) AS reviews_negative,
+       coalesce(raised.reviews_positive, 0) AS reviews_positive,
+       coalesce(raised.reviews_negative, 0) / qc.reviews AS negative_share
+FROM quarter_counts AS qc
+JOIN companies AS c USING (company_id)
+CROSS JOIN taxonomy_themes AS t
+LEFT JOIN raised USING (company_id, quarter, theme);
