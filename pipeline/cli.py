@@ -239,6 +239,16 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.warehouse.db import connect
+
+    if not settings.db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {settings.db_path}: nothing to refresh")
+    connect(settings.db_path).close()  # a writable connection applies pending migrations and rebuilds stale marts
+    print(f"{settings.db_path}: schema and marts up to date")
+    return 0
+
+
 def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline.warehouse.db import connect
 
@@ -410,6 +420,12 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--format", choices=("text", "json", "html"), default="text")
     questions.add_argument("--out", type=Path, help="write to this file instead of stdout")
     questions.set_defaults(run=cmd_questions)
+
+    refresh = commands.add_parser(
+        "refresh", help="bring a warehouse another revint version built up to date (schema and marts)"
+    )
+    _db_option(refresh)
+    refresh.set_defaults(run=cmd_refresh)
 
     companies = commands.add_parser("companies", help="companies in the warehouse")
     _db_option(companies)

@@ -1,11 +1,14 @@
-"""Quote precision: of the quotes the reports of the held-out glassdoor.fr employers show, the share whose unit
-the independent held-out annotation labels with the finding's theme and polarity.
+"""Quote precision: of the quotes shown for the held-out glassdoor.fr employers, the share whose unit the
+independent held-out annotation labels with the theme and polarity it is quoted under.
 
-The 209 saved pages are imported into a throwaway warehouse (tagged by the packaged model), each held-out
-employer gets its report, and each quote from a held-out review is looked up by its unit (review, section,
-span) in models/evaluation: the units the held-out F1 is measured on (heldout_*.jsonl) and the other units of
-the same reviews the model tags, annotated blind for this check (quote_units_glassdoor_heldout.jsonl).
-`python -m revint.pipeline.quote_precision` prints it; `make bench` too.
+The 209 saved pages are imported into a throwaway warehouse (tagged by the packaged model), and each quote from
+a held-out review is looked up by its unit (review, section, span) in models/evaluation: the units the held-out
+F1 is measured on (heldout_*.jsonl) and the other units of the same reviews the model tags, annotated blind for
+this check (quote_units_glassdoor_heldout.jsonl). Two sets of quotes are scored: those the employers' reports
+show (under their concerns and strengths, few: these employers have 5 to 40 reviews each), and those the
+reports would show under every theme that 3 reviews or more raise with a polarity (the same choice of quotes,
+for every theme that could become a concern or a strength). `python -m revint.pipeline.quote_precision` prints
+both; `make bench` too.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from revint.models.train.heldout import EVALUATION
 from revint.pipeline.importing import import_paths
-from revint.pipeline.insights.report import company_report
+from revint.pipeline.insights.evidence import MIN_RAISING
+from revint.pipeline.insights.quotes import Quote, choose_quotes
+from revint.pipeline.insights.report import company_report, quote_candidates, quotes_wanted
+from revint.pipeline.insights.scope import Scope, counts
 from revint.pipeline.training import GLASSDOOR_PAGES, heldout_reviews
 from revint.pipeline.warehouse.db import connect
 from revint.settings import Settings
@@ -29,29 +35,40 @@ ANNOTATIONS: Final = ("heldout_glassdoor_and_graphql.jsonl", "quote_units_glassd
 
 
 @dataclass(frozen=True)
-class QuotePrecision:
-    reports: int
-    concerns: int
-    strengths: int
-    scored: Counter[tuple[str, bool]]  # (concern or strength, the annotation agrees) → quotes
+class Scored:
+    """Quotes looked up in the annotation: right or wrong per kind (concern or strength)."""
+
+    right: Counter[str]
+    wrong: Counter[str]
     unannotated: int  # quotes from held-out reviews whose unit no annotation covers (expected: 0)
 
     def precision(self, kind: str | None = None) -> float:
         kinds = [kind] if kind else ["concern", "strength"]
-        right = sum(self.scored[k, True] for k in kinds)
-        total = right + sum(self.scored[k, False] for k in kinds)
-        return right / total if total else 0.0
+        right = sum(self.right[k] for k in kinds)
+        total = right + sum(self.wrong[k] for k in kinds)
+        return right / total if total else float("nan")
+
+    def line(self) -> str:
+        def part(kind: str) -> str:
+            return f"{kind}s {self.right[kind]}/{self.right[kind] + self.wrong[kind]}"
+
+        return f"{self.precision():.3f} ({part('concern')}, {part('strength')}; {self.unannotated} unannotated)"
+
+
+@dataclass(frozen=True)
+class QuotePrecision:
+    reports: int
+    concerns: int
+    strengths: int
+    shown: Scored  # the quotes the reports show
+    every_theme: Scored  # the quotes they would show under every theme 3 reviews or more raise
 
     def lines(self) -> list[str]:
-        def part(kind: str) -> str:
-            right, wrong = self.scored[kind, True], self.scored[kind, False]
-            return f"{kind}s {right}/{right + wrong} = {self.precision(kind):.3f}"
-
         return [
-            f"quote precision on the held-out glassdoor.fr employers: {self.precision():.3f} "
-            f"({part('concern')}, {part('strength')})",
-            f"  {self.reports} reports, {self.concerns} concerns, {self.strengths} strengths; "
-            f"{self.unannotated} quotes of held-out reviews without annotation",
+            f"quote precision, held-out glassdoor.fr employers ({self.reports} reports, {self.concerns} concerns, "
+            f"{self.strengths} strengths):",
+            f"  quotes the reports show        {self.shown.line()}",
+            f"  quotes under every theme raised {self.every_theme.line()}",
         ]
 
 
@@ -66,11 +83,30 @@ def _annotations() -> dict[tuple[str, str, int, int], set[tuple[str, str]]]:
     return labels
 
 
+def _score(
+    quoted: list[tuple[str, str, str, Quote]], held: set[str], labels: dict[Any, set[tuple[str, str]]]
+) -> Scored:
+    """(kind, theme, polarity, quote) looked up in the annotation; quotes of reviews not held out are skipped."""
+    right: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    unannotated = 0
+    for kind, theme, polarity, quote in quoted:
+        if quote.review_id not in held:
+            continue  # a review of a training employer that shares the company's name
+        unit = labels.get((quote.review_id, quote.section, quote.start_char, quote.end_char))
+        if unit is None:
+            unannotated += 1
+        else:
+            (right if (theme, polarity) in unit else wrong)[kind] += 1
+    return Scored(right, wrong, unannotated)
+
+
 def quote_precision(settings: Settings) -> QuotePrecision:
     held = heldout_reviews()[DATASET]
     labels = _annotations()
-    scored: Counter[tuple[str, bool]] = Counter()
-    unannotated = concerns = strengths = 0
+    shown: list[tuple[str, str, str, Quote]] = []
+    every: list[tuple[str, str, str, Quote]] = []
+    concerns = strengths = 0
     with tempfile.TemporaryDirectory() as scratch:
         local = replace(settings, data_dir=Path(scratch), db_path=Path(scratch) / "quotes.duckdb")
         import_paths(local, "glassdoor", [GLASSDOOR_PAGES])
@@ -80,17 +116,21 @@ def quote_precision(settings: Settings) -> QuotePrecision:
             report = company_report(con, company, entity=company)
             concerns, strengths = concerns + len(report.concerns), strengths + len(report.strengths)
             for kind, findings in (("concern", report.concerns), ("strength", report.strengths)):
-                for finding in findings:
-                    for quote in finding.quotes:
-                        if quote.review_id not in held:
-                            continue  # a review of a training employer that shares the company's name
-                        unit = labels.get((quote.review_id, quote.section, quote.start_char, quote.end_char))
-                        if unit is None:
-                            unannotated += 1
-                        else:
-                            scored[kind, (finding.theme, finding.polarity) in unit] += 1
+                shown += [(kind, f.theme, f.polarity, q) for f in findings for q in f.quotes]
+            scope = Scope([company])
+            raised = [
+                (theme, polarity)
+                for theme, raising in counts(con, scope).themes.items()
+                for polarity in ("negative", "positive")
+                if raising[polarity] >= MIN_RAISING
+            ]
+            for (theme, polarity), pool in quote_candidates(con, scope, raised).items():
+                kind = "concern" if polarity == "negative" else "strength"
+                every += [(kind, theme, polarity, q) for q in choose_quotes(pool, quotes_wanted(polarity, 3), set())]
         con.close()
-    return QuotePrecision(len(companies), concerns, strengths, scored, unannotated)
+    return QuotePrecision(
+        len(companies), concerns, strengths, _score(shown, set(held), labels), _score(every, set(held), labels)
+    )
 
 
 def main() -> None:

@@ -2,11 +2,15 @@
 ALTRAN, Altran Engineering Solution and Altran Telnet), or a name with a small typo.
 
 Names are compared by their canonical form (revint.companies: case, accents, punctuation and legal suffixes
-ignored); typos by rapidfuzz's similarity of those forms.
+ignored); typos by rapidfuzz's similarity of those forms. A group is the companies whose names start with the
+query's words; words inside a name ("Montreal" in "Eidos Montreal") find one company, never a group. Groups
+are lexical: a company that only shares its first word (Atos Medical under "Atos") is covered too, and the
+report lists every entity it covers so that `--entity` can pick one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -63,18 +67,18 @@ class CompanyNotFound(ReportedError, LookupError):
 class Entity:
     company_id: str
     name: str
-    reviews: int  # tagged reviews in the warehouse
+    reviews: int = 0  # tagged reviews in the warehouse
 
     def words(self) -> list[str]:
         return canonical_company_id(self.name).split("-")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.reviews} reviews)"  # in error messages
+        return f"{self.name} ({self.reviews} review{'' if self.reviews == 1 else 's'})"  # in error messages
 
 
 @dataclass(frozen=True)
 class CompanyMatch:
-    """The entities a report covers, and related ones it does not (offered with `--entity` or by name)."""
+    """The entities a report covers, and related ones it does not (each reachable by its own name)."""
 
     query: str
     entities: tuple[Entity, ...]
@@ -86,21 +90,19 @@ class CompanyMatch:
 
 
 def companies(con: duckdb.DuckDBPyConnection) -> list[Entity]:
-    rows = con.execute(
-        """
-        SELECT c.company_id, c.name, coalesce(t.reviews, 0)
-        FROM companies AS c
-        LEFT JOIN (SELECT company_id, any_value(reviews) AS reviews FROM mart_company_theme GROUP BY ALL) AS t
-            USING (company_id)
-        ORDER BY c.name, c.company_id
-        """
-    ).fetchall()
+    rows = con.execute("SELECT company_id, name FROM companies ORDER BY name, company_id").fetchall()
     return [Entity(*row) for row in rows]
 
 
-def _contains(words: list[str], query: list[str]) -> bool:
-    """Whether the query's words appear in `words`, in order and next to each other."""
-    return any(words[i : i + len(query)] == query for i in range(len(words) - len(query) + 1))
+def _with_counts(con: duckdb.DuckDBPyConnection, entities: list[Entity]) -> tuple[Entity, ...]:
+    """The entities with their numbers of tagged reviews."""
+    rows = con.execute(
+        "SELECT company_id, count(DISTINCT review_id) FROM mart_review_theme WHERE list_contains(?, company_id) "
+        "GROUP BY ALL",
+        [[e.company_id for e in entities]],
+    ).fetchall()
+    reviews = dict(rows)
+    return tuple(Entity(e.company_id, e.name, reviews.get(e.company_id, 0)) for e in entities)
 
 
 def _exact(query: str, candidates: list[Entity]) -> list[Entity]:
@@ -109,16 +111,26 @@ def _exact(query: str, candidates: list[Entity]) -> list[Entity]:
     return [c for c in candidates if query in (c.company_id, c.name) or key in (c.company_id, "-".join(c.words()))]
 
 
+def _starts_with(entity: Entity, words: list[str]) -> bool:
+    return entity.words()[: len(words)] == words
+
+
+def _contains(words: list[str], query: list[str]) -> bool:
+    """Whether the query's words appear in `words`, in order and next to each other."""
+    return any(words[i : i + len(query)] == query for i in range(len(words) - len(query) + 1))
+
+
 def _matches(query: str, candidates: list[Entity]) -> list[Entity]:
-    """The candidates a query names: every one whose name holds the query's words as a run of whole words
-    (a group), else those it names exactly."""
+    """The candidates a query names: the group of those whose names start with the query's words, else those it
+    names exactly, else those whose names hold its words as a run of whole words (one company, or several the
+    caller refuses as ambiguous)."""
     words = canonical_company_id(query).split("-")
     if words == [""]:
         return []
-    within = [c for c in candidates if _contains(c.words(), words) or _contains(c.company_id.split("-"), words)]
-    if len(within) > 1 and not set(words) - GENERIC_WORDS:
-        return _exact(query, candidates)  # "Groupe" alone names no group
-    return within or _exact(query, candidates)
+    leading = [c for c in candidates if _starts_with(c, words)]
+    if len(leading) == 1 or (leading and set(words) - GENERIC_WORDS):  # "Groupe" alone names no group
+        return leading
+    return _exact(query, candidates) or [c for c in candidates if _contains(c.words(), words)]
 
 
 def _typo_match(query: str, candidates: list[Entity]) -> tuple[list[Entity], list[Entity]]:
@@ -137,14 +149,19 @@ def _typo_match(query: str, candidates: list[Entity]) -> tuple[list[Entity], lis
     return (taken if len(taken) == 1 else []), close
 
 
+def _head(entity: Entity) -> str | None:
+    """The first distinctive word of a name ("nicollin" in "Groupe NICOLLIN")."""
+    return next((w for w in entity.words() if w not in GENERIC_WORDS), None)
+
+
 def _related(entities: list[Entity], candidates: list[Entity]) -> list[Entity]:
-    """Other entities that share the chosen ones' first distinctive word (Altran Telnet for ALTRAN)."""
-    heads = {next((w for w in e.words() if w not in GENERIC_WORDS), None) for e in entities} - {None}
+    """Other entities whose names start with the same distinctive word (Altran Telnet for ALTRAN)."""
+    heads = {_head(e) for e in entities} - {None}
     chosen = {e.company_id for e in entities}
-    return [c for c in candidates if c.company_id not in chosen and heads & set(c.words())]
+    return [c for c in candidates if c.company_id not in chosen and _head(c) in heads]
 
 
-def _listing(entities: list[Entity]) -> str:
+def _listing(entities: Sequence[Entity]) -> str:
     return ", ".join(map(str, entities))
 
 
@@ -153,29 +170,38 @@ def find_companies(con: duckdb.DuckDBPyConnection, query: str, entity: str | Non
     known = companies(con)
     if not known:
         raise CompanyNotFound(f"{query!r} matches no company: the warehouse holds none (load reviews first)")
-    found = _matches(query, known)
+    named, found = query, _matches(query, known)
     if not found:
-        found, close = _typo_match(query, known)
-        if not found:
-            hint = f"close names: {_listing(close)}" if close else "`revint companies` lists them"
+        corrected, close = _typo_match(query, known)
+        if not corrected:
+            hint = f"close names: {_listing(_with_counts(con, close))}" if close else "`revint companies` lists them"
             raise CompanyNotFound(f"{query!r} matches no company; {hint}")
-    if len(found) > MAX_GROUP:
-        raise CompanyNotFound(
-            f"{query!r} matches {len(found)} companies, too many for one report: be more specific "
-            f"(e.g. {_listing(found[:5])})"
-        )
+        named = corrected[0].name  # "Capgemeni" is read as "Capgemini", group and all
+        found = _matches(named, known)
     if entity is not None:
         picked = _exact(entity, found) or _matches(entity, found) or _typo_match(entity, found)[0]
         if len(picked) != 1:
-            raise CompanyNotFound(f"--entity {entity!r} is not one of {query!r}'s entities: {_listing(found)}")
-        return CompanyMatch(query, tuple(picked), tuple(c for c in found if c not in picked))
-    return CompanyMatch(query, tuple(found), tuple(_related(found, known)))
+            entities = _listing(_with_counts(con, found))
+            raise CompanyNotFound(f"--entity {entity!r} is not one of {query!r}'s entities: {entities}")
+        return CompanyMatch(query, _with_counts(con, picked), _with_counts(con, [c for c in found if c not in picked]))
+    words = canonical_company_id(named).split("-")
+    if len(found) > 1 and not all(_starts_with(c, words) for c in found):
+        raise CompanyNotFound(f"{query!r} is ambiguous: it is in {_listing(_with_counts(con, found))}")
+    if len(found) > MAX_GROUP:
+        exact = _exact(named, found)
+        if len(exact) != 1:
+            raise CompanyNotFound(
+                f"{query!r} matches {len(found)} companies, too many for one report: be more specific "
+                f"(e.g. {_listing(_with_counts(con, found[:5]))})"
+            )
+        found = exact
+    return CompanyMatch(query, _with_counts(con, found), _with_counts(con, _related(found, known)))
 
 
 def find_company(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, str]:
     """(company_id, name) of the one company `query` names; a group is refused with its entities listed."""
     match = find_companies(con, query)
     if len(match.entities) > 1:
-        raise CompanyNotFound(f"{query!r} is ambiguous: it names {_listing(list(match.entities))}")
+        raise CompanyNotFound(f"{query!r} is ambiguous: it names {_listing(match.entities)}")
     (only,) = match.entities
     return only.company_id, only.name

@@ -38,12 +38,12 @@ def _near_duplicate(text: str, chosen: list[Quote]) -> bool:
 
 
 def _novelty(quote: Quote, chosen: list[Quote]) -> int:
-    """How many of (year, role) the quote adds to those already chosen: 2 is a new year and a new role."""
+    """How many of (year, role) the quote adds to those already chosen: 2 is a new year and a new role; an
+    unknown date or role adds nothing."""
     years = {q.review_date.year for q in chosen if q.review_date}
     roles = {fold(q.role) for q in chosen if q.role}
-    return int(quote.review_date is None or quote.review_date.year not in years) + int(
-        quote.role is None or fold(quote.role) not in roles
-    )
+    new_year = quote.review_date is not None and quote.review_date.year not in years
+    return int(new_year) + int(quote.role is not None and fold(quote.role) not in roles)
 
 
 def choose_quotes(candidates: list[Quote], count: int, taken: set[str]) -> list[Quote]:

@@ -7,10 +7,11 @@ comparison with what it is compared with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from revint.pipeline.insights.evidence import MIN_REVIEWS
+from revint.pipeline.insights.evidence import MIN_REVIEWS, Count
 from revint.pipeline.insights.lookup import Entity
 from revint.pipeline.insights.questions import AUDIENCES
 from revint.pipeline.insights.quotes import Quote
@@ -19,8 +20,9 @@ from revint.pipeline.insights.report import CompanyReport, ThemeFinding
 WORDS = {
     "fr": {
         "reviews": "avis",
+        "review": "avis",
         "entities": "{n} entités",
-        "others": "Autres entités proches, non comprises (--entity pour n'en voir qu'une)",
+        "others": "Autres entités proches, non comprises (chacune se demande par son nom)",
         "sector": "secteur",
         "scope_role": "Avis de la famille de métiers « {role} »",
         "scope_location": "Avis du lieu « {location} »",
@@ -29,20 +31,27 @@ WORDS = {
         "not_enough_reviews": "Pas encore assez d'avis ({n}\u00a0; il en faut au moins {min}) pour dégager des "
         "préoccupations.",
         "nothing_to_compare_with": "Pas assez d'avis d'autres entreprises pour comparer.",
+        "role_against_all_roles": "Trop peu d'avis de ce métier ailleurs\u00a0: comparaison avec tous les métiers.",
+        "unscored": "{n} avis ont été analysés par une version du modèle sans score de preuve\u00a0: leurs extraits "
+        "ne seront cités qu'après `revint retag`.",
         "concerns": "Préoccupations récurrentes (plus fréquentes qu'ailleurs)",
         "none": "Aucun thème n'est critiqué nettement plus souvent qu'ailleurs dans ces avis.",
         "raise": "{k} avis sur {n} en parlent négativement",
         "praise": "{k} avis sur {n} en parlent positivement",
-        "other companies": "autres entreprises",
-        "sector_ref": "même secteur",
+        "ref_others": "autres entreprises",
+        "ref_sector": "même secteur",
+        "ref_role": "même métier ailleurs",
+        "of_n": "de {n} avis",
         "company_wide": "toute l'entreprise",
         "rising": "en hausse",
         "falling": "en baisse",
-        "trend": "{word}\u00a0: {recent} sur les 12 derniers mois ({rk} sur {rn}) "
+        "trend": "{word}\u00a0: {recent} sur les 12 mois jusqu'à {end} ({rk} sur {rn}) "
         "contre {earlier} avant ({ek} sur {en})",
         "divided": "Avis partagés\u00a0: {neg} s'en plaignent, {pos} le saluent",
         "divided_praise": "Avis partagés\u00a0: {pos} le saluent, {neg} s'en plaignent",
-        "bar": "{k} citation(s) seulement passent le seuil de preuve",
+        "bar_0": "Aucune citation ne passe le seuil de preuve",
+        "bar_1": "Une seule citation passe le seuil de preuve",
+        "bar_n": "Seules {k} citations passent le seuil de preuve",
         "review_of": "avis du",
         "current": "salarié actuel",
         "former": "ancien salarié",
@@ -50,6 +59,8 @@ WORDS = {
         "ask_whom": "à poser {whom}",
         "good": "Bon signe",
         "warning": "Signal d'alerte",
+        "above": "Aussi nettement plus critiqués qu'ailleurs",
+        "leaning_above": "Plus critiqués qu'ailleurs, sans certitude (trop peu d'avis)",
         "as_often": "Évoqués aussi, sans écart net avec ailleurs",
         "below": "Critiqués moins souvent qu'ailleurs",
         "covers": "Entités couvertes",
@@ -61,27 +72,35 @@ WORDS = {
     },
     "en": {
         "reviews": "reviews",
+        "review": "review",
         "entities": "{n} entities",
-        "others": "Related entities not included (--entity to see one alone)",
+        "others": "Related entities not included (ask for each by its name)",
         "sector": "sector",
         "scope_role": "Reviews of the job family “{role}”",
         "scope_location": "Reviews from “{location}”",
         "too_few_in_scope": "Too few reviews for this role or place ({n}; {min} needed): company-wide figures.",
         "not_enough_reviews": "Not enough reviews yet ({n}; at least {min} needed) to tell recurring concerns.",
         "nothing_to_compare_with": "Not enough reviews of other companies to compare with.",
+        "role_against_all_roles": "Too few reviews of this job elsewhere: compared with all jobs.",
+        "unscored": "{n} reviews were tagged by a model version without evidence scores: they are quoted only "
+        "after `revint retag`.",
         "concerns": "Recurring concerns (raised more often than elsewhere)",
         "none": "No theme is criticised clearly more often than elsewhere in these reviews.",
         "raise": "{k} of {n} reviews raise it negatively",
         "praise": "{k} of {n} reviews praise it",
-        "other companies": "other companies",
-        "sector_ref": "same sector",
+        "ref_others": "other companies",
+        "ref_sector": "same sector",
+        "ref_role": "same job elsewhere",
+        "of_n": "of {n} reviews",
         "company_wide": "whole company",
         "rising": "rising",
         "falling": "falling",
-        "trend": "{word}: {recent} in the last 12 months ({rk} of {rn}) against {earlier} before ({ek} of {en})",
+        "trend": "{word}: {recent} in the 12 months to {end} ({rk} of {rn}) against {earlier} before ({ek} of {en})",
         "divided": "Divided: {neg} reviews complain, {pos} praise it",
         "divided_praise": "Divided: {pos} reviews praise it, {neg} complain",
-        "bar": "only {k} quote(s) clear the evidence bar",
+        "bar_0": "No quote clears the evidence bar",
+        "bar_1": "Only one quote clears the evidence bar",
+        "bar_n": "Only {k} quotes clear the evidence bar",
         "review_of": "review of",
         "current": "current employee",
         "former": "former employee",
@@ -89,6 +108,8 @@ WORDS = {
         "ask_whom": "ask {whom}",
         "good": "Good sign",
         "warning": "Warning sign",
+        "above": "Also criticised clearly more often than elsewhere",
+        "leaning_above": "Criticised more often than elsewhere, but too few reviews to be sure",
         "as_often": "Also raised, with no clear difference from elsewhere",
         "below": "Criticised less often than elsewhere",
         "covers": "Entities covered",
@@ -134,8 +155,7 @@ class ReportLines:
     notes: list[str]
     concerns: list[FindingLines]
     strengths: list[FindingLines]
-    as_often: list[str]
-    below: list[str]
+    elsewhere: list[tuple[str, list[str]]]  # (heading, lines) of the other themes criticised, by standing
     words: dict[str, str]
 
 
@@ -149,13 +169,24 @@ def _period(report: CompanyReport) -> str:
     return f" ({report.first_review:%Y-%m} → {report.last_review:%Y-%m})"
 
 
+_REFERENCE_WORDS = {"other companies": "ref_others", "sector": "ref_sector", "same role elsewhere": "ref_role"}
+
+
+def _share_of(count: Count, words: dict[str, str]) -> str:
+    return f"{_pct(count.share, words)} {words['of_n'].format(n=count.reviews)}"
+
+
 def _reference(finding: ThemeFinding, words: dict[str, str]) -> str:
-    name = words["sector_ref"] if finding.reference == "sector" else words["other companies"]
-    parts = [f"{_pct(finding.share, words)}", f"{name}{words['colon']} {_pct(finding.reference_share, words)}"]
-    if finding.reference == "sector":
-        parts.append(f"{words['other companies']}{words['colon']} {_pct(finding.others_share, words)}")
+    """The comparison behind a finding: its share, the reference's (with its reviews), the other companies'
+    beside a sector's or a role's, the whole company's beside a role's or a place's."""
+    parts = [_pct(finding.share, words)]
+    parts.append(
+        f"{words[_REFERENCE_WORDS[finding.reference_name]]}{words['colon']} {_share_of(finding.reference, words)}"
+    )
+    if finding.reference_name != "other companies":
+        parts.append(f"{words['ref_others']}{words['colon']} {_share_of(finding.others, words)}")
     if finding.company is not None:
-        parts.append(f"{words['company_wide']}{words['colon']} {_pct(finding.company.share, words)}")
+        parts.append(f"{words['company_wide']}{words['colon']} {_share_of(finding.company, words)}")
     return f"({(words['semicolon'] + ' ').join(parts)})"
 
 
@@ -170,13 +201,14 @@ def _footer(quote: Quote, words: dict[str, str]) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _finding_lines(finding: ThemeFinding, lang: str) -> FindingLines:
+def _finding_lines(finding: ThemeFinding, lang: str, last: date | None) -> FindingLines:
     words = WORDS[lang]
     notes = []
     if finding.trend:
         notes.append(
             words["trend"].format(
                 word=words[finding.trend],
+                end=f"{last:%Y-%m}" if last else "?",
                 recent=_pct(finding.recent.share, words),
                 rk=finding.recent.raising,
                 rn=finding.recent.reviews,
@@ -191,8 +223,9 @@ def _finding_lines(finding: ThemeFinding, lang: str) -> FindingLines:
         )
         key = "divided" if finding.polarity == "negative" else "divided_praise"
         notes.append(words[key].format(neg=negative.raising, pos=positive.raising))
-    if len(finding.quotes) < finding.quotes_wanted:
-        notes.append(words["bar"].format(k=len(finding.quotes)))
+    shown = len(finding.quotes)
+    if shown < finding.quotes_wanted:
+        notes.append(words[{0: "bar_0", 1: "bar_1"}.get(shown, "bar_n")].format(k=shown))
     return FindingLines(
         heading=finding.label,
         evidence=_evidence(finding, words),
@@ -206,15 +239,20 @@ def _finding_lines(finding: ThemeFinding, lang: str) -> FindingLines:
 
 
 def _entities(entities: list[Entity], words: dict[str, str]) -> str:
-    return ", ".join(f"{e.name} ({e.reviews} {words['reviews']})" for e in entities)
+    return ", ".join(f"{e.name} ({e.reviews} {words['review' if e.reviews == 1 else 'reviews']})" for e in entities)
 
 
 def _elsewhere(report: CompanyReport, standing: str, words: dict[str, str]) -> list[str]:
-    return [
-        f"{f.label} — {words['raise'].format(k=f.count.raising, n=f.count.reviews)} {_reference(f, words)}"
-        for f in report.as_elsewhere
-        if f.standing == standing
-    ]
+    """One line per theme of this standing, and one per question it is worth (themes more often criticised)."""
+    lines = []
+    for f in report.as_elsewhere:
+        if f.standing == standing:
+            lines.append(
+                f"{f.label} — {words['raise'].format(k=f.count.raising, n=f.count.reviews)} {_reference(f, words)}"
+            )
+            whom = words["ask_whom"]
+            lines += [f"  → {q.text}  [{whom.format(whom=AUDIENCES[q.ask][report.lang])}]" for q in f.questions]
+    return lines
 
 
 def report_lines(report: CompanyReport) -> ReportLines:
@@ -231,7 +269,10 @@ def report_lines(report: CompanyReport) -> ReportLines:
     if report.location:
         notes.append(words["scope_location"].format(location=report.location))
     for note in report.notes:
-        notes.append(words[note].format(n=report.reviews, min=MIN_REVIEWS))
+        shown = report.scope_reviews if note == "too_few_in_scope" else report.reviews
+        notes.append(words[note].format(n=shown, min=MIN_REVIEWS))
+    if report.unscored:
+        notes.append(words["unscored"].format(n=report.unscored))
     if len(report.entities) > 1:
         notes.append(f"{words['covers']}{words['colon']} {_entities(report.entities, words)}")
     if report.others:
@@ -240,10 +281,13 @@ def report_lines(report: CompanyReport) -> ReportLines:
         title=title,
         subtitle=subtitle,
         notes=notes,
-        concerns=[_finding_lines(f, report.lang) for f in report.concerns],
-        strengths=[_finding_lines(f, report.lang) for f in report.strengths],
-        as_often=_elsewhere(report, "as_often", words),
-        below=_elsewhere(report, "below", words),
+        concerns=[_finding_lines(f, report.lang, report.last_review) for f in report.concerns],
+        strengths=[_finding_lines(f, report.lang, report.last_review) for f in report.strengths],
+        elsewhere=[
+            (words[standing], lines)
+            for standing in ("above", "leaning_above", "as_often", "below")
+            if (lines := _elsewhere(report, standing, words))
+        ],
         words=words,
     )
 
@@ -271,9 +315,8 @@ def as_text(report: CompanyReport) -> str:
         lines.append("  " + words["none"])
     for rank, finding in enumerate(view.concerns, 1):
         lines += _text_block(finding, f"{rank}.", words)
-    for key in ("as_often", "below"):
-        if getattr(view, key):
-            lines += ["", f"{words[key]}{words['colon']}", *(f"  {item}" for item in getattr(view, key))]
+    for heading, items in view.elsewhere:
+        lines += ["", f"{heading}{words['colon']}", *(f"  {item}" for item in items)]
     lines += ["", words["likes"]]
     if not view.strengths:
         lines.append("  " + words["no_likes"])

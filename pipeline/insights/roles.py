@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from revint.taxonomy import normalize_label
@@ -52,6 +52,7 @@ def _patterns() -> list[tuple[int, str, re.Pattern[str]]]:
     return sorted(found, key=lambda item: -item[0])
 
 
+@lru_cache(maxsize=65_536)  # titles repeat from one report to the next
 def family_of(title: str | None) -> str | None:
     """The job family of a job title, or None when no family's pattern matches it."""
     folded = fold_title(title or "")

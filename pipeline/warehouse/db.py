@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from typing import Final
 
 import duckdb
 
-from revint.constants import TAGGED_LANGUAGES, sql_parameters
+from revint.constants import SQL_CONSTANTS, TAGGED_LANGUAGES, sql_parameters
 from revint.pipeline.warehouse.search import rebuild_index
 from revint.taxonomy import THEMES
 
@@ -30,6 +31,43 @@ class DataQualityError(RuntimeError):
 
 class NotAWarehouse(OSError):
     """A path that holds no revint warehouse: a folder, another kind of file, another application's database."""
+
+
+class StaleWarehouse(NotAWarehouse):
+    """A warehouse another revint version built, opened read-only: its schema or marts are not this version's."""
+
+
+@cache
+def marts_fingerprint() -> str:
+    """What defines the marts: the staging and mart SQL and the constants they read."""
+    digest = hashlib.sha1(repr(sorted(SQL_CONSTANTS.items())).encode())
+    for path in sorted((SQL_DIR / "staging").glob("*.sql")) + sorted((SQL_DIR / "marts").glob("*.sql")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _latest_migration() -> int:
+    return max(int(path.name[:3]) for path in (SQL_DIR / "migrations").glob("*.sql"))
+
+
+def _built_with(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the marts the warehouse holds (None before migration 007 or before any build)."""
+    try:
+        row = con.execute("SELECT any_value(fingerprint) FROM mart_builds").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def _check_current(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Refuse a warehouse opened read-only whose schema or marts another revint version built."""
+    applied = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    if (applied[0] if applied else 0) < _latest_migration() or _built_with(con) != marts_fingerprint():
+        con.close()
+        raise StaleWarehouse(
+            f"{db_path} was built by another version of revint: run `revint refresh --db {db_path}` once to bring "
+            "its schema and marts up to date"
+        )
 
 
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -52,7 +90,9 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if "schema_migrations" not in tables and (tables or read_only):
         con.close()
         raise NotAWarehouse(f"{db_path} is a DuckDB database but not a revint warehouse (check --db)")
-    if not read_only:
+    if read_only:
+        _check_current(con, db_path)
+    else:
         migrate(con)
     return con
 
@@ -145,7 +185,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     seed_contract(con)
     marts = mart_names()
     existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if done or not marts <= existing:
+    if done or not marts <= existing or _built_with(con) != marts_fingerprint():
         refresh_marts(con)
     return done
 
@@ -184,6 +224,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP VIEW {path.stem}")
         query = path.read_text(encoding="utf-8")
         con.execute(query, sql_parameters(query))
+    con.execute("DELETE FROM mart_builds")
+    con.execute("INSERT INTO mart_builds VALUES (?, now())", [marts_fingerprint()])
 
 
 @cache

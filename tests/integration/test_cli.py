@@ -187,6 +187,22 @@ def test_a_db_that_is_no_warehouse_gets_a_message_not_a_traceback(tmp_path: Path
     assert [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["invoices"]
 
 
+def test_a_warehouse_another_version_built_says_to_refresh_and_refresh_fixes_it(
+    sample_run: SampleRun, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE mart_builds SET fingerprint = 'an older revint'")
+    con.close()
+    stale = revint("questions", "Helio", "--db", str(db))
+    assert stale.returncode == 2 and f"run `revint refresh --db {db}` once" in stale.stderr
+    assert "Traceback" not in stale.stderr
+    refreshed = revint("refresh", "--db", str(db))
+    assert refreshed.returncode == 0 and "schema and marts up to date" in refreshed.stdout
+    assert revint("questions", "Helio", "--db", str(db)).returncode == 0
+
+
 def test_forget_of_an_unknown_review_erases_nothing_unless_told_to_record_the_takedown(
     sample_run: SampleRun, tmp_path: Path
 ) -> None:

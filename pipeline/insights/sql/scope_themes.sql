@@ -8,11 +8,15 @@ scope AS (
     WHERE company_id BETWEEN $first_id AND $last_id  -- a range the sorted mart's zone maps can skip on
       AND list_contains($company_ids, company_id)
       AND ($titles IS NULL OR list_contains($titles, job_title))
-      AND ($location IS NULL OR contains(lower(strip_accents(coalesce(location, ''))), $location))
+      AND ($location IS NULL OR contains(
+          ' ' || regexp_replace(lower(strip_accents(coalesce(location, ''))), '[^a-z0-9]+', ' ', 'g') || ' ',
+          ' ' || $location || ' '
+      ))  -- whole words: "Aix" is not in "Roubaix"
 ),
 totals AS (
     SELECT count(DISTINCT review_id) AS reviews, min(review_date) AS first_date, max(review_date) AS last_date,
-           max(review_date) - INTERVAL 1 YEAR AS recent_since
+           max(review_date) - INTERVAL 1 YEAR AS recent_since,
+           count(DISTINCT review_id) FILTER (WHERE unscored) AS unscored_reviews
     FROM scope
 ),
 periods AS (
@@ -32,7 +36,8 @@ themes AS (
     WHERE theme IS NOT NULL
     GROUP BY theme
 )
-SELECT totals.reviews, totals.first_date, totals.last_date, periods.recent_reviews, periods.earlier_reviews,
+SELECT totals.reviews, totals.first_date, totals.last_date, totals.unscored_reviews, periods.recent_reviews,
+       periods.earlier_reviews,
        themes.*
 FROM totals, periods
 LEFT JOIN themes ON true

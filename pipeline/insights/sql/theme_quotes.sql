@@ -12,7 +12,10 @@ ranked AS (
       AND list_contains($company_ids, company_id)
       AND list_contains($wanted, theme || '/' || polarity)
       AND ($titles IS NULL OR list_contains($titles, job_title))
-      AND ($location IS NULL OR contains(lower(strip_accents(coalesce(location, ''))), $location))
+      AND ($location IS NULL OR contains(
+          ' ' || regexp_replace(lower(strip_accents(coalesce(location, ''))), '[^a-z0-9]+', ' ', 'g') || ' ',
+          ' ' || $location || ' '
+      ))  -- whole words: "Aix" is not in "Roubaix"
 )
 SELECT theme, polarity, unit_text, review_date, job_title, is_current, source, review_id, section, start_char,
        end_char

@@ -88,3 +88,9 @@ SELECT theme FROM taxonomy_themes EXCEPT SELECT theme FROM mart_theme_baseline;
 
 -- name: company_profiles_key_unique
 SELECT company_id, source, count(*) AS n FROM company_profiles GROUP BY ALL HAVING n > 1;
+
+-- name: mart_title_theme_key_unique
+SELECT job_title, theme, count(*) AS n FROM mart_title_theme GROUP BY ALL HAVING n > 1;
+
+-- name: mart_title_theme_counts_in_range
+SELECT job_title, theme FROM mart_title_theme WHERE reviews_negative > reviews OR reviews_positive > reviews;

@@ -15,7 +15,16 @@ from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
 from tests.support.records import mention, review
 
-NAMES = ("ALTRAN", "Altran Engineering Solution", "Altran Telnet", "Capgemini", "Groupe SII", "Groupe NICOLLIN")
+NAMES = (
+    "ALTRAN",
+    "Altran Engineering Solution",
+    "Altran Telnet",
+    "Capgemini",
+    "Groupe SII",
+    "Groupe NICOLLIN - Groupe VEOLIA",
+    "Eidos Montreal",
+    "Polytechnique Montréal",
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +70,11 @@ def test_a_small_typo_or_a_legal_suffix_still_finds_the_company(con: duckdb.Duck
     assert names(con, typo) == ["Capgemini"]
 
 
+def test_a_group_name_with_a_typo_still_finds_the_whole_group(con: duckdb.DuckDBPyConnection) -> None:
+    assert names(con, "Altrann") == ["ALTRAN", "Altran Engineering Solution", "Altran Telnet"]
+    assert names(con, "Altran Telnett") == ["Altran Telnet"]
+
+
 def test_no_match_suggests_close_names_or_says_there_are_none(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(CompanyNotFound, match=r"matches no company; close names: Groupe SII"):
         find_companies(con, "Groupe SIE")
@@ -71,6 +85,25 @@ def test_no_match_suggests_close_names_or_says_there_are_none(con: duckdb.DuckDB
 def test_a_word_common_to_unrelated_names_is_not_a_group(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(CompanyNotFound, match="matches no company"):
         find_companies(con, "Groupe")
+
+
+def test_a_word_inside_names_finds_one_company_but_never_makes_a_group(con: duckdb.DuckDBPyConnection) -> None:
+    assert names(con, "Veolia") == ["Groupe NICOLLIN - Groupe VEOLIA"]
+    with pytest.raises(CompanyNotFound, match=r"'Montreal' is ambiguous: it is in Eidos Montreal .*Polytechnique"):
+        find_companies(con, "Montreal")
+
+
+def test_an_exact_name_is_found_even_when_too_many_names_start_with_it(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    orange = ["Orange", *(f"Orange Filiale {n}" for n in range(13))]
+    load_batch(
+        writer,
+        [TaggedReview(review(n, canonical_company_id(name), company_name=name), []) for n, name in enumerate(orange)],
+    )
+    match = find_companies(writer, "Orange")
+    assert [e.name for e in match.entities] == ["Orange"] and len(match.others) == 13
+    assert [e.name for e in find_companies(writer, "orange", entity="Orange").entities] == ["Orange"]
+    writer.close()
 
 
 def test_find_company_refuses_a_group_and_lists_its_entities(con: duckdb.DuckDBPyConnection) -> None:

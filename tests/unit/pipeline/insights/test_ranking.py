@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from revint.pipeline.insights import scope
+from revint.pipeline.insights.evidence import Count
 from revint.pipeline.insights.render import as_text
 from revint.pipeline.insights.report import company_report
 from revint.pipeline.warehouse.db import connect, refresh_marts
@@ -121,7 +123,7 @@ def test_a_theme_raised_more_often_than_elsewhere_is_a_concern_and_one_at_the_ot
     assert [c.theme for c in report.concerns] == ["compensation", "work_life_balance"]
     pay = report.concerns[0]
     assert (pay.count.raising, pay.count.reviews) == (36, 60)
-    assert pay.reference_share == pytest.approx((40 + 1) / (200 + 30 + 1))  # the other companies, not acme itself
+    assert pay.reference == Count(41, 231)  # the other companies, not acme itself
     management = next(f for f in report.as_elsewhere if f.theme == "management")
     assert management.standing == "as_often" and management.share == pytest.approx(0.3)
 
@@ -130,7 +132,7 @@ def test_no_concern_is_at_or_below_the_share_of_the_other_companies(con: duckdb.
     for company in ("acme", "alpha", "beta", "gamma", "delta", "sunny"):
         report = company_report(con, company, entity=company)
         for concern in report.concerns:
-            assert concern.count.interval()[0] > concern.reference_share, (company, concern.theme)
+            assert concern.count.lower_bound() > concern.reference.share, (company, concern.theme)
             assert concern.count.raising >= 3
 
 
@@ -196,7 +198,7 @@ def test_only_units_that_clear_the_evidence_bar_and_say_something_are_quoted(tmp
     report = company_report(writer, "acme", entity="acme")
     pay = report.concerns[0]
     assert sorted(q.text for q in pay.quotes) == sorted(PAY_COMPLAINTS[1:3])
-    assert "2 citation(s) seulement passent le seuil de preuve" in as_text(report)
+    assert "Seules 2 citations passent le seuil de preuve" in as_text(report)
     writer.close()
 
 
@@ -253,18 +255,122 @@ def test_the_quarter_mart_has_every_theme_for_every_quarter_with_reviews(con: du
     assert all(themes == 11 and zeros >= 1 and name == "Acme" for _, themes, zeros, name in rows)
 
 
-def test_a_company_is_compared_with_its_sector_when_the_sector_has_enough_other_companies(tmp_path: Path) -> None:
+def test_a_company_is_compared_with_its_sector_when_the_sector_has_enough_other_companies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scope, "MIN_SECTOR_REVIEWS", 150)
     writer = connect(tmp_path / "w.duckdb")
     load_batch(writer, _others() + _acme())
     writer.execute("UPDATE companies SET sector = 'Retail' WHERE company_id IN ('acme', 'alpha', 'beta', 'gamma')")
     refresh_marts(writer)
     pay = company_report(writer, "acme", entity="acme").concerns[0]
-    assert pay.reference == "sector" and pay.reference_share == pytest.approx(30 / 150)
-    assert pay.others_share == pytest.approx(40 / 200)
+    assert pay.reference_name == "sector" and pay.reference == Count(30, 150)
+    assert pay.others == Count(40, 200)
     text = as_text(company_report(writer, "acme", entity="acme", lang="en"))
-    assert "36 of 60 reviews raise it negatively (60%; same sector: 20%; other companies: 20%)" in text
+    assert (
+        "36 of 60 reviews raise it negatively "
+        "(60%; same sector: 20% of 150 reviews; other companies: 20% of 200 reviews)" in text
+    )
     writer.execute("UPDATE companies SET sector = 'Retail' WHERE company_id IN ('acme', 'alpha')")
     writer.execute("UPDATE companies SET sector = NULL WHERE company_id IN ('beta', 'gamma')")
     refresh_marts(writer)  # one other company in the sector: too few to compare with
-    assert company_report(writer, "acme", entity="acme").concerns[0].reference == "other companies"
+    assert company_report(writer, "acme", entity="acme").concerns[0].reference_name == "other companies"
+    writer.close()
+
+
+def test_concerns_beyond_top_are_listed_as_clearly_above_and_never_as_strengths(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    report = company_report(con, "acme", entity="acme", top=1)
+    assert [c.theme for c in report.concerns] == ["compensation"]
+    hours = next(f for f in report.as_elsewhere if f.theme == "work_life_balance")
+    assert hours.standing == "above"
+    assert "work_life_balance" not in {s.theme for s in report.strengths}
+    text = as_text(report)
+    assert text.index("Aussi nettement plus critiqués qu'ailleurs") < text.index("Équilibre vie pro / vie perso")
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Les salaires ne suivent pas du tout l'inflation", True),
+        ("Salaire bas", False),  # a heading, not evidence
+        ("Revoir leur stratégie salariale pour", False),  # cut short
+        ("Délocalisation des équipes de Paris à....", False),
+        ("Les salaires sont revus une fois par an:", False),
+        ("Salaire bas et primes rares (formations", False),  # an open bracket
+        ("Ambiance sympa mais salaires bas [voir plus", False),
+        ("Les primes sont rares « sauf pour certains", False),
+    ],
+)
+def test_only_units_with_substance_are_quotable(tmp_path: Path, text: str, quoted: bool) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    load_batch(writer, [TaggedReview(review(1), [mention("compensation", text=text, evidence=SURE)])])
+    assert bool(writer.execute("SELECT count(*) FROM mart_quotes").fetchone()[0]) is quoted  # type: ignore[index]
+    writer.close()
+
+
+def test_a_location_filter_matches_whole_words_and_a_blank_one_is_no_filter(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    acme = [
+        TaggedReview(review(9000 + n, "acme", location=("Aix-en-Provence" if n < 12 else "Roubaix")), [])
+        for n in range(30)
+    ]
+    load_batch(writer, _others() + acme)
+    assert company_report(writer, "acme", entity="acme", location="aix").reviews == 12
+    blank = company_report(writer, "acme", entity="acme", location="  ")
+    assert blank.reviews == 30 and blank.location is None
+    too_few = company_report(writer, "acme", entity="acme", location="Lille")
+    assert too_few.reviews == 30 and too_few.scope_reviews == 0
+    assert "Trop peu d'avis pour ce métier ou ce lieu (0\u00a0; il en faut 10)" in as_text(too_few)
+    writer.close()
+
+
+def test_a_role_is_compared_with_the_same_job_at_other_companies(tmp_path: Path) -> None:
+    """Cashiers everywhere complain of the cold half the time, consultants never: acme's cashiers are no worse
+    than other companies' cashiers, though worse than all of other companies' reviews."""
+
+    def company(name: str, first: int) -> list[TaggedReview]:
+        return [
+            TaggedReview(
+                review(first + n, name, job_title="Caissier" if n % 2 else "Consultant"),
+                _units(("working_conditions", "negative", f"{COLD} {n}")) if n % 4 == 1 else [],
+            )
+            for n in range(80)
+        ]
+
+    writer = connect(tmp_path / "w.duckdb")
+    load_batch(writer, company("acme", 9000) + company("beta", 1000) + company("gamma", 2000))
+    cashiers = company_report(writer, "acme", entity="acme", role="caissier")
+    cold = next(f for f in cashiers.as_elsewhere if f.theme == "working_conditions")
+    assert cold.reference_name == "same role elsewhere" and cold.reference == Count(40, 80)
+    assert cold.standing == "as_often" and cashiers.concerns == []
+    assert "même métier ailleurs\u00a0: 50\u00a0% de 80 avis" in as_text(cashiers)
+    writer.close()
+
+
+def test_a_falling_concern_says_so_with_the_month_its_twelve_months_end(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    acme = [
+        TaggedReview(
+            review(9000 + n, "acme", review_date=date(2025, 6, 1) - timedelta(days=15 * n)),
+            _units(("compensation", "negative", f"{PAY_COMPLAINTS[n % 4]} {n}")) if n >= 25 or n % 5 == 0 else [],
+        )
+        for n in range(60)  # the last 12 months: 25 reviews, 5 complain; before: 35 reviews, all complain
+    ]
+    load_batch(writer, _others() + acme)
+    pay = company_report(writer, "acme", entity="acme", lang="en").concerns[0]
+    assert pay.trend == "falling"
+    text = as_text(company_report(writer, "acme", entity="acme", lang="en"))
+    assert "falling: 20% in the 12 months to 2025-06 (5 of 25) against 100% before (35 of 35)" in text
+    writer.close()
+
+
+def test_mentions_without_evidence_are_never_quoted_and_the_report_says_to_retag(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    acme = _company("acme", 30, 9000, lambda n: [mention("compensation", text=f"{PAY} {n}", evidence=None)])
+    load_batch(writer, _others() + acme)
+    report = company_report(writer, "acme", entity="acme")
+    assert report.concerns[0].quotes == [] and report.unscored == 30
+    assert "30 avis ont été analysés par une version du modèle sans score de preuve" in as_text(report)
     writer.close()

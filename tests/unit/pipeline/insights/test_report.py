@@ -46,9 +46,9 @@ def test_every_sample_company_gets_concerns_above_the_others_with_quotes_and_que
         assert report.concerns, company
         for concern in report.concerns:
             assert concern.reviews_raising >= 3 and concern.standing == "above"
-            assert concern.reference_share < concern.share <= 1
+            assert concern.reference.share < concern.share <= 1
             assert concern.questions
-            assert concern.quotes or "0 citation(s) seulement passent le seuil" in as_text(report)
+            assert concern.quotes or "Aucune citation ne passe le seuil de preuve" in as_text(report)
 
 
 def test_quotes_are_real_review_text_without_author_identity(con: duckdb.DuckDBPyConnection) -> None:
@@ -109,9 +109,9 @@ def _report(quote: str, company_name: str = "Acme", concerns: bool = True) -> Co
             polarity,
             count,
             Count(0, 50),
-            reference_share=0.3,
-            reference="other companies",
-            others_share=0.3,
+            reference=Count(300, 1000),
+            reference_name="other companies",
+            others=Count(300, 1000),
             standing="above",
             excess=0.1,
             recent=count,
@@ -145,13 +145,13 @@ def test_html_page_holds_the_evidence_quotes_questions_and_strengths() -> None:
         "<title>Acme — revint</title>",
         "<p>50 reviews (2021-01 → 2024-05)</p>",
         "<h3>Management &amp; leadership</h3>",
-        "30 of 50 reviews raise it negatively (60%; other companies: 30%)",
+        "30 of 50 reviews raise it negatively (60%; other companies: 30% of 1000 reviews)",
         "<blockquote>Nobody explains decisions.<footer>review of 2024-05-17, Cashier, former employee</footer>",
-        "only 1 quote(s) clear the evidence bar",
+        "Only one quote clears the evidence bar",
         '<li>Who decides? <span class="whom">(ask the future manager)</span>',
         "Good sign: They name a person.",
         "Warning sign: Nobody knows.",
-        "25 of 50 reviews praise it (50%; other companies: 30%)",
+        "25 of 50 reviews praise it (50%; other companies: 30% of 1000 reviews)",
     ):
         assert shown in html, shown
     assert "No theme is criticised clearly more often" in as_html(_report("", concerns=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, connect, run_checks
+from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, StaleWarehouse, connect, run_checks
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
 from tests.support.records import mention, review
@@ -131,3 +131,18 @@ def test_the_mart_checks_fail_on_a_broken_mart(con: duckdb.DuckDBPyConnection) -
         run_checks(con)
     assert "mart_company_theme_key_unique" in str(failed.value)
     assert "mart_sector_theme_share_in_range" in str(failed.value)
+
+
+def test_marts_another_version_built_are_refused_read_only_and_rebuilt_by_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    writer = connect(path)
+    load_batch(writer, [TaggedReview(review(1), [mention()])])
+    writer.execute("UPDATE mart_builds SET fingerprint = 'an older revint'")
+    writer.execute("DROP TABLE mart_theme_baseline")  # as if that version had no such mart
+    writer.close()
+    with pytest.raises(StaleWarehouse, match=r"built by another version of revint: run `revint refresh --db "):
+        connect(path, read_only=True)
+    connect(path).close()  # what `revint refresh` does
+    reader = connect(path, read_only=True)
+    assert reader.execute("SELECT count(*) FROM mart_theme_baseline").fetchone() == (11,)
+    reader.close()
