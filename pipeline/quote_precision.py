@@ -67,8 +67,8 @@ class QuotePrecision:
         return [
             f"quote precision, held-out glassdoor.fr employers ({self.reports} reports, {self.concerns} concerns, "
             f"{self.strengths} strengths):",
-            f"  quotes the reports show        {self.shown.line()}",
-            f"  quotes under every theme raised {self.every_theme.line()}",
+            f"  {'quotes the reports show':32} {self.shown.line()}",
+            f"  {'quotes under every theme raised':32} {self.every_theme.line()}",
         ]
 
 
