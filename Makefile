@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint bench train heldout clean
+.PHONY: demo test test-fast lint browser bench train heldout clean
 
 $(STAMP): pyproject.toml
 	python3 -c 'import sys; assert sys.version_info >= (3, 11), "revint needs Python >= 3.11"'
@@ -19,7 +19,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint  ## lint, type-check and run the test suite
+# The site's browser tests run in Debian's chromium (Playwright cannot download browsers here): installed when
+# missing and this is root on Debian; otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && \
+		apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
+		echo "chromium is not installed: the browser tests will skip"
+
+test: lint browser  ## lint, type-check and run the test suite
 	$(VENV)/bin/pytest
 
 test-fast: $(STAMP)  ## the suite without the subprocess runs (crawls, CLI, flows, notebooks, wheel): about 30 s

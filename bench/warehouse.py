@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from bench.figures import Figures, compared
 from revint.pipeline.insights.report import company_report, insight_sql
+from revint.pipeline.insights.site import build_site
 from revint.pipeline.warehouse.db import connect, refresh_marts
 from revint.pipeline.warehouse.load import arrow_tables, load_tables
 from revint.record import Mention, ReviewRecord, TaggedReview
@@ -233,6 +234,20 @@ def concern_query(scratch: Path, reviews: int = 1_000_000, companies: int = 2_00
     ]
 
 
+def site_build(scratch: Path, reviews: int = 1_000_000, companies: int = 100) -> Figures:
+    """`revint site` over a warehouse of 1M reviews in 100 companies (10,000 each)."""
+    con = generate_warehouse(scratch / "site.duckdb", reviews, companies)
+    built = build_site(con, scratch / "site", lang="fr")
+    con.close()
+    return [
+        (
+            "site build s",
+            built.seconds,
+            f"{built.pages} pages, {companies} companies of {reviews // companies} reviews (goal < 60 s)",
+        )
+    ]
+
+
 def warehouse_figures() -> Figures:
     with tempfile.TemporaryDirectory() as scratch:
-        return load_throughput(Path(scratch)) + concern_query(Path(scratch))
+        return load_throughput(Path(scratch)) + concern_query(Path(scratch)) + site_build(Path(scratch))

@@ -207,6 +207,48 @@ def cmd_retag(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.insights.compare import compare
+    from revint.pipeline.insights.render import compare_text
+    from revint.pipeline.warehouse.db import connect
+
+    if not 2 <= len(args.companies) <= 3:
+        print("revint compare: give two or three companies", file=sys.stderr)
+        return 2
+    con = connect(settings.db_path, read_only=True)
+    try:
+        comparison = compare(con, args.companies, lang=args.lang)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(comparison.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(compare_text(comparison))
+    return 0
+
+
+def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.insights.site import build_site
+    from revint.pipeline.progress import Progress
+    from revint.pipeline.warehouse.db import connect
+
+    progress = Progress("site", "companies")
+
+    def advance(done: int, total: int) -> None:
+        progress.total = total
+        progress.update(done)
+
+    con = connect(settings.db_path, read_only=True)
+    try:
+        built = build_site(con, args.directory, lang=args.lang, progress=advance)
+    finally:
+        con.close()
+    progress.done()
+    index = built.directory / "index.html"
+    print(f"site    {built.pages} pages in {built.directory} ({built.seconds:.1f} s): open {index}")
+    return 0
+
+
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline.insights.render import as_html, as_text
     from revint.pipeline.insights.report import company_report
@@ -231,6 +273,46 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
         output = as_html(report)
     else:
         output = as_text(report)
+    if args.out:
+        args.out.write_text(output + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(output)
+    return 0
+
+
+def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.digest import follow_companies, followed_companies
+
+    _existing_warehouse(settings)
+    if not args.companies:
+        followed = followed_companies(settings.db_path)
+        for company in followed:
+            name = company.name or "(no longer in the warehouse: its reviews were forgotten)"
+            print(f"{company.company_id:32} since {company.followed_at:%Y-%m-%d}  {name}")
+        if not followed:
+            print("no company is followed: revint follow COMPANY…", file=sys.stderr)
+        return 0
+    print("\n".join(follow_companies(settings.db_path, args.companies).lines()))
+    return 0
+
+
+def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.digest import unfollow_companies
+
+    _existing_warehouse(settings)
+    print("\n".join(unfollow_companies(settings.db_path, args.companies).lines()))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from revint.pipeline.digest import parse_since, produce_digest
+    from revint.pipeline.insights.digest import as_html, as_markdown
+
+    _existing_warehouse(settings)
+    since = parse_since(args.since) if args.since else None  # main() reports a date it cannot read
+    digest = produce_digest(settings.db_path, since=since, lang=args.lang)
+    output = as_html(digest) if args.format == "html" else as_markdown(digest)
     if args.out:
         args.out.write_text(output + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
@@ -420,6 +502,43 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--format", choices=("text", "json", "html"), default="text")
     questions.add_argument("--out", type=Path, help="write to this file instead of stdout")
     questions.set_defaults(run=cmd_questions)
+
+    compare = commands.add_parser("compare", help="two or three companies side by side, and what to ask each")
+    compare.add_argument("companies", nargs="+", help="two or three companies (names as for `revint questions`)")
+    _db_option(compare)
+    compare.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels and questions")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.set_defaults(run=cmd_compare)
+
+    site = commands.add_parser("site", help="a static site of every company's report, with search and compare")
+    site.add_argument("directory", type=Path, help="where to write it (index.html, compare.html, companies/)")
+    _db_option(site)
+    site.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the pages")
+    site.set_defaults(run=cmd_site)
+
+    follow = commands.add_parser("follow", help="follow companies for the digest; without a name, list those followed")
+    follow.add_argument(
+        "companies", nargs="*", metavar="COMPANY", help="as for questions: a group follows its entities"
+    )
+    _db_option(follow)
+    follow.set_defaults(run=cmd_follow)
+
+    unfollow = commands.add_parser("unfollow", help="stop following companies")
+    unfollow.add_argument("companies", nargs="+", metavar="COMPANY")
+    _db_option(unfollow)
+    unfollow.set_defaults(run=cmd_unfollow)
+
+    digest = commands.add_parser("digest", help="what changed for the companies followed since the last digest")
+    digest.add_argument(
+        "--since",
+        metavar="DATE",
+        help="look back from this date (YYYY-MM-DD, UTC) instead of the last digest; stores nothing",
+    )
+    digest.add_argument("--format", choices=("md", "html"), default="md")
+    digest.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    digest.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the digest")
+    _db_option(digest)
+    digest.set_defaults(run=cmd_digest)
 
     refresh = commands.add_parser(
         "refresh", help="bring a warehouse another revint version built up to date (schema and marts)"

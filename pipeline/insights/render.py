@@ -11,11 +11,13 @@ from datetime import date
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from revint.pipeline.insights.compare import Comparison
 from revint.pipeline.insights.evidence import MIN_REVIEWS, Count
 from revint.pipeline.insights.lookup import Entity
 from revint.pipeline.insights.questions import AUDIENCES
 from revint.pipeline.insights.quotes import Quote
 from revint.pipeline.insights.report import CompanyReport, ThemeFinding
+from revint.taxonomy import THEMES
 
 WORDS = {
     "fr": {
@@ -65,6 +67,9 @@ WORDS = {
         "below": "Critiqués moins souvent qu'ailleurs",
         "covers": "Entités couvertes",
         "likes": "Points forts (plus cités qu'ailleurs)",
+        "chart": "Part des avis qui critiquent chaque thème, face aux autres entreprises",
+        "chart_reference": "référence",
+        "all_companies": "toutes les entreprises",
         "no_likes": "Aucun thème n'est salué nettement plus souvent qu'ailleurs.",
         "colon": "\u00a0:",  # French puts a (non-breaking) space before a colon and a semicolon
         "semicolon": "\u00a0;",
@@ -114,6 +119,9 @@ WORDS = {
         "below": "Criticised less often than elsewhere",
         "covers": "Entities covered",
         "likes": "Strengths (praised more often than elsewhere)",
+        "chart": "Share of reviews criticising each theme, against other companies",
+        "chart_reference": "reference",
+        "all_companies": "all companies",
         "no_likes": "No theme is praised clearly more often than elsewhere.",
         "colon": ":",
         "semicolon": ";",
@@ -325,6 +333,98 @@ def as_text(report: CompanyReport) -> str:
     return "\n".join(lines)
 
 
-def as_html(report: CompanyReport) -> str:
-    """The report as a standalone page; every text from the data is escaped by the template engine."""
-    return _TEMPLATES.get_template("report.html.j2").render(report=report, view=report_lines(report))
+@dataclass
+class Bar:
+    label: str
+    share: float
+    reference: float
+    share_text: str
+    reference_text: str
+
+
+def theme_chart(report: CompanyReport) -> list[Bar]:
+    """A bar per theme 3 reviews or more criticise: the report's share against its reference, in taxonomy order."""
+    words = WORDS[report.lang]
+    findings = {f.theme: f for f in [*report.concerns, *report.as_elsewhere]}
+    return [
+        Bar(f.label, f.share, f.reference.share, _pct(f.share, words), _pct(f.reference.share, words))
+        for theme in THEMES
+        if (f := findings.get(theme))
+    ]
+
+
+def as_html(report: CompanyReport, *, home: str | None = None) -> str:
+    """The report as a standalone page with its chart (inline SVG: no network needed); every text from the data
+    is escaped by the template engine. `home`: the site index's address, for a page of `revint site`."""
+    return _TEMPLATES.get_template("report.html.j2").render(
+        report=report, view=report_lines(report), chart=theme_chart(report), home=home
+    )
+
+
+COMPARE_WORDS = {
+    "fr": {
+        "title": "Comparaison",
+        "theme": "Part des avis qui critiquent",
+        "legend": "▲ nettement plus qu'ailleurs · △ plus qu'ailleurs, sans certitude",
+        "differ": "Où ils diffèrent le plus",
+        "no_difference": "Aucun thème n'oppose nettement ces entreprises.",
+        "difference": "{label}\u00a0: {worse} {ws} ({wk} sur {wn}) contre {better} {bs} ({bk} sur {bn})",
+        "ask": "Questions à poser à chacune, à cause de ces écarts",
+        "nothing_to_ask": "rien de plus que ses propres rapports",
+    },
+    "en": {
+        "title": "Comparison",
+        "theme": "Share of reviews criticising",
+        "legend": "▲ clearly more than elsewhere · △ more than elsewhere, not surely",
+        "differ": "Where they differ most",
+        "no_difference": "No theme sets these companies clearly apart.",
+        "difference": "{label}: {worse} {ws} ({wk} of {wn}) against {better} {bs} ({bk} of {bn})",
+        "ask": "Questions to ask each, because of these differences",
+        "nothing_to_ask": "nothing beyond its own report",
+    },
+}
+_MARKS = {"above": "▲", "leaning_above": "△", "as_often": " ", "below": " "}
+
+
+def compare_text(comparison: Comparison) -> str:
+    """The comparison as terminal text: a table of shares, the differences, the questions."""
+    words, cwords = WORDS[comparison.lang], COMPARE_WORDS[comparison.lang]
+    names = {company_id: name for company_id, name, _ in comparison.companies}
+    width = 30
+    header = f"{cwords['theme'][:width]:{width}}" + "".join(f"{name[:16]:>18}" for _, name, _ in comparison.companies)
+    lines = [
+        f"{cwords['title']}{words['colon']} "
+        + " · ".join(f"{n} ({r} {words['reviews']})" for _, n, r in comparison.companies),
+        "",
+        header,
+    ]
+    for theme, sides in comparison.themes.items():
+        label = THEMES[theme][0 if comparison.lang == "fr" else 1]
+        cells = "".join(f"{_pct(side.count.share, words):>16}{_MARKS[side.standing]} " for side in sides)
+        lines.append(f"{label[:width]:{width}}{cells}")
+    lines += [f"  {cwords['legend']}", "", f"{cwords['differ']}{words['colon']}"]
+    if not comparison.differences:
+        lines.append(f"  {cwords['no_difference']}")
+    for d in comparison.differences:
+        lines.append(
+            "  "
+            + cwords["difference"].format(
+                label=d.label,
+                worse=names[d.worse],
+                ws=_pct(d.worse_count.share, words),
+                wk=d.worse_count.raising,
+                wn=d.worse_count.reviews,
+                better=names[d.better],
+                bs=_pct(d.better_count.share, words),
+                bk=d.better_count.raising,
+                bn=d.better_count.reviews,
+            )
+        )
+    lines += ["", f"{cwords['ask']}{words['colon']}"]
+    for company_id, name, _ in comparison.companies:
+        asked = comparison.questions.get(company_id, [])
+        lines.append(f"  {name}{words['colon']}" + ("" if asked else f" {cwords['nothing_to_ask']}"))
+        for theme, question in asked:
+            whom = words["ask_whom"].format(whom=AUDIENCES[question.ask][comparison.lang])
+            lines.append(f"    → ({THEMES[theme][0 if comparison.lang == 'fr' else 1]}) {question.text}  [{whom}]")
+    return "\n".join(lines)

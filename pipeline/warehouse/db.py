@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -108,8 +108,9 @@ def write_session(db_path: Path, *, compact: bool = False) -> Iterator[duckdb.Du
     `compact` publishes a rewritten file instead of the draft: DuckDB only marks deleted rows, so after an
     erasure the draft would still hold the deleted text.
     """
-    if db_path.exists():
-        connect(db_path, read_only=True).close()  # a path that is no warehouse is refused before anything is written
+    if db_path.exists():  # a path that is no warehouse is refused before anything is written; another version's
+        with suppress(StaleWarehouse):  # warehouse is brought up to date by the writer below
+            connect(db_path, read_only=True).close()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -307,3 +307,34 @@ def test_forget_works_in_a_warehouse_whose_path_holds_a_quote(sample_run: Sample
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM reviews").fetchone() == (sample_run.crawl.reviews_written - 1,)
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 4  # type: ignore[index]
+
+
+def test_follow_digest_and_unfollow_from_the_command_line(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(sample_run.settings.db_path.read_bytes())
+    at = ("--db", str(db))
+    followed = revint("follow", "Verdane", *at)
+    assert followed.returncode == 0 and "following Verdane Cosmetics (verdane-cosmetics)" in followed.stdout
+    assert "already following Verdane Cosmetics" in revint("follow", "verdane-cosmetics", *at).stdout
+    unknown = revint("follow", "Helio", "Initech", *at)
+    assert unknown.returncode == 2 and "'Initech' matches no company" in unknown.stderr
+    listed = revint("follow", *at).stdout.splitlines()
+    assert len(listed) == 1 and listed[0].startswith("verdane-cosmetics") and "Verdane Cosmetics" in listed[0]
+    nothing = revint("digest", *at)  # nothing loaded since the follow
+    assert nothing.returncode == 0, nothing.stderr
+    assert nothing.stdout.splitlines()[-1].startswith("Rien de nouveau depuis le ")
+    page = tmp_path / "digest.html"
+    look_back = revint("digest", "--since", "2000-01-01", "--format", "html", "--lang", "en", "--out", str(page), *at)
+    assert look_back.returncode == 0, look_back.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Verdane Cosmetics</h2>" in html and f"{_tagged_reviews(db, 'verdane-cosmetics')} new reviews" in html
+    assert revint("unfollow", "Verdane", *at).stdout.startswith("no longer following Verdane Cosmetics")
+    none = revint("digest", *at)
+    assert none.returncode == 2 and "no company is followed" in none.stderr
+
+
+def _tagged_reviews(db: Path, company_id: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT count(*) FROM stg_tagged_reviews WHERE company_id = ?", [company_id]).fetchone()
+    con.close()
+    return int(row[0]) if row else 0

@@ -69,3 +69,14 @@ def test_the_wheel_runs_the_demo_with_the_trained_tagger_and_bundled_data(tmp_pa
     assert shown.count("Préoccupations récurrentes") == 3
     assert "usage data" not in shown and "| INFO" not in shown  # no telemetry notice, no Prefect chatter
     assert (home / ".local" / "share" / "revint" / "work" / "revint.duckdb").is_file()  # generated files at home
+
+    for command in (
+        ["questions", "Helio", "--role", "préparateur de commandes"],  # the job families ship too
+        ["follow", "Helio"],
+        ["digest"],  # its Markdown template
+        ["site", str(tmp_path / "site")],  # the site's templates
+    ):
+        done = subprocess.run(
+            [str(venv / "bin" / "revint"), *command], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, (command, done.stderr[-2000:])

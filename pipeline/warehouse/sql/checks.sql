@@ -94,3 +94,30 @@ SELECT job_title, theme, count(*) AS n FROM mart_title_theme GROUP BY ALL HAVING
 
 -- name: mart_title_theme_counts_in_range
 SELECT job_title, theme FROM mart_title_theme WHERE reviews_negative > reviews OR reviews_positive > reviews;
+
+-- name: follows_key_unique
+SELECT company_id, count(*) AS n FROM follows GROUP BY company_id HAVING n > 1;
+
+-- name: digest_runs_key_unique
+SELECT digest_id, count(*) AS n FROM digest_runs GROUP BY digest_id HAVING n > 1;
+
+-- name: digest_snapshots_key_unique
+SELECT company_id, snapshot_at, theme, polarity, count(*) AS n FROM digest_snapshots GROUP BY ALL HAVING n > 1;
+
+-- name: digest_snapshots_digest_known
+SELECT company_id, snapshot_at, digest_id FROM digest_snapshots
+WHERE digest_id IS NOT NULL AND digest_id NOT IN (SELECT digest_id FROM digest_runs);
+
+-- name: digest_snapshots_theme_accepted
+SELECT company_id, theme FROM digest_snapshots WHERE theme NOT IN (SELECT theme FROM taxonomy_themes);
+
+-- name: digest_snapshots_values_accepted
+SELECT company_id, polarity, standing FROM digest_snapshots
+WHERE polarity NOT IN ('positive', 'negative')
+   OR standing NOT IN ('above', 'leaning_above', 'as_often', 'below', 'not_shown');
+
+-- name: digest_snapshots_counts_in_range
+-- A theme the report shows has its figures, one it does not show has none.
+SELECT company_id, theme, polarity, raising, reviews, share FROM digest_snapshots
+WHERE reviews < 0 OR (standing = 'not_shown') <> (raising IS NULL) OR (raising IS NULL) <> (share IS NULL)
+   OR raising > reviews OR NOT share BETWEEN 0 AND 1;

@@ -93,7 +93,10 @@ DROP TABLE IF EXISTS incoming_profiles;
 DROP TABLE IF EXISTS batch_profiles;
 
 -- name: upsert_reviews
-INSERT OR REPLACE INTO reviews BY NAME SELECT * EXCLUDE (alias_key), $loaded_at AS loaded_at FROM batch_reviews;
+INSERT OR REPLACE INTO reviews BY NAME
+SELECT b.* EXCLUDE (alias_key), $loaded_at AS loaded_at, coalesce(r.first_loaded_at, $loaded_at) AS first_loaded_at
+FROM batch_reviews AS b
+LEFT JOIN reviews AS r USING (review_id);
 
 -- name: delete_review_subratings
 DELETE FROM review_subratings WHERE review_id IN (SELECT review_id FROM batch_reviews);

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, StaleWarehouse, connect, run_checks
+from revint.pipeline.warehouse.db import SQL_DIR, DataQualityError, StaleWarehouse, connect, run_checks, write_session
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import TaggedReview
 from tests.support.records import mention, review
@@ -146,3 +146,26 @@ def test_marts_another_version_built_are_refused_read_only_and_rebuilt_by_a_writ
     reader = connect(path, read_only=True)
     assert reader.execute("SELECT count(*) FROM mart_theme_baseline").fetchone() == (11,)
     reader.close()
+
+
+def test_a_writer_brings_another_version_s_warehouse_up_to_date(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with write_session(path) as con:
+        load_batch(con, [TaggedReview(review(1), [mention()])])
+    stale = duckdb.connect(str(path))
+    stale.execute("UPDATE mart_builds SET fingerprint = 'an older revint'")
+    stale.close()
+    with write_session(path) as con:
+        load_batch(con, [TaggedReview(review(2), [mention()])])
+    reader = connect(path, read_only=True)
+    assert reader.execute("SELECT count(*) FROM reviews").fetchone() == (2,)
+    reader.close()
+
+
+def test_loading_a_review_again_keeps_when_it_first_arrived(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [TaggedReview(review(1), [mention()])])
+    first = con.execute("SELECT first_loaded_at, loaded_at FROM reviews").fetchone()
+    load_batch(con, [TaggedReview(review(1, cons="Salaire bas, encore"), [mention()])])
+    again = con.execute("SELECT first_loaded_at, loaded_at FROM reviews").fetchone()
+    assert first is not None and again is not None
+    assert again[0] == first[0] and again[1] > first[1]

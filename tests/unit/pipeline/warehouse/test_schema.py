@@ -17,7 +17,7 @@ from revint.record import Mention, ReviewRecord
 from tests.support.pages import REPO
 
 DOCS = (REPO / "docs" / "warehouse.md").read_text(encoding="utf-8")
-SET_BY_THE_LOAD = {"loaded_at"}  # columns of `reviews` no record field feeds
+SET_BY_THE_LOAD = {"loaded_at", "first_loaded_at"}  # columns of `reviews` no record field feeds
 
 
 @pytest.fixture

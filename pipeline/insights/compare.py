@@ -1,0 +1,147 @@
+"""Companies side by side, for a candidate choosing between offers: each theme's share of complaints in each
+company against the reference, where they differ most, and the questions worth asking each one because of it.
+
+Two companies "differ" on a theme when the worse one's share is above the better one's beyond chance at the
+report-wide bar (pipeline/insights/evidence.py: both an exact binomial and a two-proportion test at 0.05 / 11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from revint.pipeline.insights.evidence import ALPHA_CLAIM, MIN_RAISING, Z_CLAIM, Count, Standing, binomial_tail, z_score
+from revint.pipeline.insights.evidence import standing as standing_of
+from revint.pipeline.insights.lookup import find_companies
+from revint.pipeline.insights.questions import Question, pick_questions
+from revint.pipeline.insights.report import quote_candidates
+from revint.pipeline.insights.scope import Scope, counts, reference
+from revint.taxonomy import THEMES
+
+
+@dataclass(frozen=True)
+class Side:
+    """One company's figure for one theme."""
+
+    count: Count  # reviews criticising the theme, of the company's reviews
+    reference: Count  # the same among the other companies' reviews (the sector's when it has enough)
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A theme on which `worse` is criticised more often than `better` beyond chance."""
+
+    theme: str
+    label: str
+    worse: str  # company id
+    better: str
+    worse_count: Count
+    better_count: Count
+
+    @property
+    def gap(self) -> float:
+        return self.worse_count.share - self.better_count.share
+
+
+@dataclass(frozen=True)
+class Comparison:
+    companies: list[tuple[str, str, int]]  # (company id, name, reviews)
+    lang: str
+    themes: dict[str, list[Side]]  # theme → one side per company, in the companies' order
+    differences: list[Difference]  # largest gap first
+    questions: dict[str, list[tuple[str, Question]]] = field(default_factory=dict)  # company id → (theme, question)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        def counted(count: Count) -> dict[str, int]:
+            return {"raising": count.raising, "reviews": count.reviews}
+
+        return {
+            "companies": [{"company_id": c, "name": n, "reviews": r} for c, n, r in self.companies],
+            "lang": self.lang,
+            "themes": [
+                {
+                    "theme": theme,
+                    "label": THEMES[theme][0 if self.lang == "fr" else 1],
+                    "by_company": [
+                        {
+                            "company_id": company_id,
+                            "negative": counted(side.count),
+                            "share": round(side.count.share, 3),
+                            "reference_share": round(side.reference.share, 3),
+                            "standing": side.standing,
+                        }
+                        for (company_id, _, _), side in zip(self.companies, sides, strict=True)
+                    ],
+                }
+                for theme, sides in self.themes.items()
+            ],
+            "differences": [
+                {
+                    "theme": d.theme,
+                    "worse": d.worse,
+                    "better": d.better,
+                    "worse_negative": counted(d.worse_count),
+                    "better_negative": counted(d.better_count),
+                    "gap": round(d.gap, 3),
+                }
+                for d in self.differences
+            ],
+            "questions": {
+                company_id: [{"theme": theme, **q.to_json_dict()} for theme, q in asked]
+                for company_id, asked in self.questions.items()
+            },
+        }
+
+
+def _differ(worse: Count, better: Count) -> bool:
+    return (
+        worse.raising >= MIN_RAISING
+        and z_score(worse, better) >= Z_CLAIM
+        and binomial_tail(worse.raising, worse.reviews, better.share) <= ALPHA_CLAIM
+    )
+
+
+def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr") -> Comparison:
+    """Two or three companies (each named as `revint questions` names one; a group counts as one company)."""
+    if not 2 <= len(queries) <= 3:
+        raise ValueError("compare takes two or three companies")
+    companies, sides_of = [], []
+    for query in queries:
+        match = find_companies(con, query)
+        ids = match.company_ids
+        company = counts(con, Scope(ids))
+        sectors = {
+            s
+            for (s,) in con.execute("SELECT sector FROM companies WHERE list_contains(?, company_id)", [ids]).fetchall()
+        }
+        against = reference(con, company, next(iter(sectors)) if len(sectors) == 1 else None, None, len(ids))
+        companies.append(("+".join(ids), ", ".join(e.name for e in match.entities), company.reviews))
+        sides_of.append((ids, company, against))
+    themes: dict[str, list[Side]] = {}
+    for theme in THEMES:
+        sides = []
+        for _, company, against in sides_of:
+            count = company.count(theme, "negative")
+            compared = against.shares.count(theme, "negative") if against else Count(0, 0)
+            sides.append(Side(count, compared, standing_of(count, compared) if against else "as_often"))
+        if any(side.count.raising for side in sides):
+            themes[theme] = sides
+    differences = []
+    for theme, sides in themes.items():
+        ranked = sorted(range(len(sides)), key=lambda i: -sides[i].count.share)
+        worst, best = ranked[0], ranked[-1]
+        if _differ(sides[worst].count, sides[best].count):
+            label = THEMES[theme][0 if lang == "fr" else 1]
+            ids = [company_id for company_id, _, _ in companies]
+            differences.append(Difference(theme, label, ids[worst], ids[best], sides[worst].count, sides[best].count))
+    differences.sort(key=lambda d: (-d.gap, d.theme))
+    questions: dict[str, list[tuple[str, Question]]] = {company_id: [] for company_id, _, _ in companies}
+    for difference in differences:
+        index = [company_id for company_id, _, _ in companies].index(difference.worse)
+        pool = quote_candidates(con, Scope(sides_of[index][0]), [(difference.theme, "negative")])
+        evidence = [q.text for q in pool[difference.theme, "negative"]]
+        questions[difference.worse].append((difference.theme, pick_questions(difference.theme, evidence, lang, 1)[0]))
+    return Comparison(companies, lang, themes, differences, questions)
