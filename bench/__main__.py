@@ -48,7 +48,7 @@ def demo_stage_timings(settings: Settings) -> list[tuple[str, float, str]]:
         con = connect(local.db_path, read_only=True)
         companies = [row[0] for row in con.execute("SELECT company_id FROM companies").fetchall()]
         for company in companies:
-            company_report(con, company, entity=company)
+            company_report(con, company, by_id=True)
         con.close()
         _timed(figures, "insights", t, f"{len(companies)} company reports (not part of the flow)")
     return figures

@@ -218,9 +218,9 @@ def concern_query(scratch: Path, reviews: int = 1_000_000, companies: int = 2_00
     concerns = _latencies_ms(
         lambda c: con.execute(query, parameters | {"company_ids": [c], "first_id": c, "last_id": c}).fetchall(), sample
     )
-    reports = _latencies_ms(lambda company: company_report(con, company, entity=company), sample)
-    roles = _latencies_ms(lambda company: company_report(con, company, entity=company, role="caissier"), sample)
-    shown = company_report(con, sample[0], entity=sample[0])
+    reports = _latencies_ms(lambda company: company_report(con, company, by_id=True), sample)
+    roles = _latencies_ms(lambda company: company_report(con, company, by_id=True, role="caissier"), sample)
+    shown = company_report(con, sample[0], by_id=True)
     return [
         ("1M warehouse build s", built, f"{reviews} reviews, {3 * reviews} mentions, marts refreshed"),
         ("theme counts query p95 ms", _p95(concerns), f"one company's theme counts, {runs} companies"),

@@ -20,7 +20,7 @@ def overview(settings: Settings, lang: str) -> list[tuple[str, str, list[str]]]:
             "SELECT company_id, company_name FROM reviews GROUP BY ALL ORDER BY count(*) DESC, company_name"
         ).fetchall()
         return [
-            (cid, name, [f.label for f in company_report(con, cid, entity=cid, top=3, lang=lang, quotes=0).concerns])
+            (cid, name, [f.label for f in company_report(con, cid, by_id=True, top=3, lang=lang, quotes=0).concerns])
             for cid, name in companies
         ]
     finally:
@@ -56,7 +56,7 @@ def run_demo(settings: Settings, *, lang: str = "fr", top: int = 3, detailed: in
     con = connect(settings.db_path, read_only=True)
     try:
         for cid, _name, _concerns in companies[:detailed]:
-            print("\n" + as_text(company_report(con, cid, entity=cid, top=top, lang=lang)))
+            print("\n" + as_text(company_report(con, cid, by_id=True, top=top, lang=lang)))
     finally:
         con.close()
     print("\n" + "\n".join(summary_lines(run, time.monotonic() - started, settings)))

@@ -66,7 +66,7 @@ def _entities(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[Entity]:
 
 
 def _report_snapshot(con: duckdb.DuckDBPyConnection, company_id: str) -> list[ThemeState]:
-    return snapshot(company_report(con, company_id, entity=company_id))
+    return snapshot(company_report(con, company_id, by_id=True))
 
 
 def follow_companies(db_path: Path, names: list[str]) -> FollowChange:
@@ -120,7 +120,7 @@ def _digest(
         stored = follows.latest_snapshot(con, company.company_id, since or now)
         start = since or (stored.taken_at if stored else company.followed_at)
         baseline = Baseline(stored.taken_at, [ThemeState(*row) for row in stored.rows]) if stored else None
-        report = company_report(con, company.company_id, entity=company.company_id, lang=lang)
+        report = company_report(con, company.company_id, by_id=True, lang=lang)
         quoted = [q.review_id for f in [*report.concerns, *report.strengths] for q in f.quotes]
         loaded = follows.loaded_since(con, quoted, start)
         new = follows.new_reviews(con, company.company_id, start)

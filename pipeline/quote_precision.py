@@ -113,7 +113,7 @@ def quote_precision(settings: Settings) -> QuotePrecision:
         con = connect(local.db_path, read_only=True)
         companies = sorted({record.company_id for record in held.values()})
         for company in companies:
-            report = company_report(con, company, entity=company)
+            report = company_report(con, company, by_id=True)
             concerns, strengths = concerns + len(report.concerns), strengths + len(report.strengths)
             for kind, findings in (("concern", report.concerns), ("strength", report.strengths)):
                 shown += [(kind, f.theme, f.polarity, q) for f in findings for q in f.quotes]

@@ -2,23 +2,39 @@
 company against the reference, where they differ most, and the questions worth asking each one because of it.
 
 Two companies "differ" on a theme when the worse one's share is above the better one's beyond chance at the
-report-wide bar (pipeline/insights/evidence.py: both an exact binomial and a two-proportion test at 0.05 / 11).
+comparison-wide bar (pipeline/insights/evidence.py: both an exact binomial and a two-proportion test, at 0.05
+shared among the 11 themes and the pairs of companies). A company with fewer than 10 reviews is shown but
+compared with nothing, as its report says "not enough reviews yet".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import duckdb
 
-from revint.pipeline.insights.evidence import ALPHA_CLAIM, MIN_RAISING, Z_CLAIM, Count, Standing, binomial_tail, z_score
+from revint.errors import ReportedError
+from revint.pipeline.insights.evidence import (
+    ALPHA_CLAIM,
+    MIN_RAISING,
+    MIN_REVIEWS,
+    Count,
+    Standing,
+    binomial_tail,
+    z_score,
+)
 from revint.pipeline.insights.evidence import standing as standing_of
 from revint.pipeline.insights.lookup import find_companies
 from revint.pipeline.insights.questions import Question, pick_questions
 from revint.pipeline.insights.report import quote_candidates
-from revint.pipeline.insights.scope import Scope, counts, reference
+from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, reference
 from revint.taxonomy import THEMES
+
+
+class CannotCompare(ReportedError, ValueError):
+    exit_status = 2
 
 
 @dataclass(frozen=True)
@@ -26,8 +42,8 @@ class Side:
     """One company's figure for one theme."""
 
     count: Count  # reviews criticising the theme, of the company's reviews
-    reference: Count  # the same among the other companies' reviews (the sector's when it has enough)
-    standing: Standing
+    reference: Count | None  # the same among the other companies' reviews (the sector's when it has enough)
+    standing: Standing | None  # None: not compared (too few reviews here, or elsewhere)
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,7 @@ class Comparison:
                             "company_id": company_id,
                             "negative": counted(side.count),
                             "share": round(side.count.share, 3),
-                            "reference_share": round(side.reference.share, 3),
+                            "reference_share": round(side.reference.share, 3) if side.reference else None,
                             "standing": side.standing,
                         }
                         for (company_id, _, _), side in zip(self.companies, sides, strict=True)
@@ -96,28 +112,35 @@ class Comparison:
         }
 
 
-def _differ(worse: Count, better: Count) -> bool:
+def _differ(worse: Count, better: Count, pairs: int) -> bool:
+    alpha = ALPHA_CLAIM / pairs
     return (
-        worse.raising >= MIN_RAISING
-        and z_score(worse, better) >= Z_CLAIM
-        and binomial_tail(worse.raising, worse.reviews, better.share) <= ALPHA_CLAIM
+        min(worse.reviews, better.reviews) >= MIN_REVIEWS
+        and worse.raising >= MIN_RAISING
+        and z_score(worse, better) >= NormalDist().inv_cdf(1 - alpha)
+        and binomial_tail(worse.raising, worse.reviews, better.share) <= alpha
     )
 
 
 def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr") -> Comparison:
     """Two or three companies (each named as `revint questions` names one; a group counts as one company)."""
     if not 2 <= len(queries) <= 3:
-        raise ValueError("compare takes two or three companies")
-    companies, sides_of = [], []
+        raise CannotCompare("compare takes two or three companies")
+    companies: list[tuple[str, str, int]] = []
+    sides_of: list[tuple[list[str], Counts, Reference | None]] = []
     for query in queries:
         match = find_companies(con, query)
         ids = match.company_ids
+        if any(set(ids) & set(other) for other, _, _ in sides_of):
+            raise CannotCompare(f"{query!r} covers a company already compared: compare different companies")
         company = counts(con, Scope(ids))
         sectors = {
             s
             for (s,) in con.execute("SELECT sector FROM companies WHERE list_contains(?, company_id)", [ids]).fetchall()
         }
         against = reference(con, company, next(iter(sectors)) if len(sectors) == 1 else None, None, len(ids))
+        if company.reviews < MIN_REVIEWS:
+            against = None  # as the report: not enough reviews yet
         companies.append(("+".join(ids), ", ".join(e.name for e in match.entities), company.reviews))
         sides_of.append((ids, company, against))
     themes: dict[str, list[Side]] = {}
@@ -125,15 +148,15 @@ def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr"
         sides = []
         for _, company, against in sides_of:
             count = company.count(theme, "negative")
-            compared = against.shares.count(theme, "negative") if against else Count(0, 0)
-            sides.append(Side(count, compared, standing_of(count, compared) if against else "as_often"))
+            compared = against.shares.count(theme, "negative") if against else None
+            sides.append(Side(count, compared, standing_of(count, compared) if compared else None))
         if any(side.count.raising for side in sides):
             themes[theme] = sides
     differences = []
     for theme, sides in themes.items():
         ranked = sorted(range(len(sides)), key=lambda i: -sides[i].count.share)
         worst, best = ranked[0], ranked[-1]
-        if _differ(sides[worst].count, sides[best].count):
+        if _differ(sides[worst].count, sides[best].count, pairs=len(sides) * (len(sides) - 1) // 2):
             label = THEMES[theme][0 if lang == "fr" else 1]
             ids = [company_id for company_id, _, _ in companies]
             differences.append(Difference(theme, label, ids[worst], ids[best], sides[worst].count, sides[best].count))

@@ -198,6 +198,15 @@ def find_companies(con: duckdb.DuckDBPyConnection, query: str, entity: str | Non
     return CompanyMatch(query, _with_counts(con, found), _with_counts(con, _related(found, known)))
 
 
+def company_by_id(con: duckdb.DuckDBPyConnection, company_id: str) -> CompanyMatch:
+    """The one company with this id, for callers that hold ids rather than names (the site, the digest)."""
+    known = companies(con)
+    found = [c for c in known if c.company_id == company_id]
+    if not found:
+        raise CompanyNotFound(f"no company has the id {company_id!r}")
+    return CompanyMatch(company_id, _with_counts(con, found), _with_counts(con, _related(found, known)))
+
+
 def find_company(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, str]:
     """(company_id, name) of the one company `query` names; a group is refused with its entities listed."""
     match = find_companies(con, query)

@@ -67,7 +67,7 @@ WORDS = {
         "below": "Critiqués moins souvent qu'ailleurs",
         "covers": "Entités couvertes",
         "likes": "Points forts (plus cités qu'ailleurs)",
-        "chart": "Part des avis qui critiquent chaque thème, face aux autres entreprises",
+        "chart": "Part des avis qui critiquent chaque thème, face à la référence",
         "chart_reference": "référence",
         "all_companies": "toutes les entreprises",
         "no_likes": "Aucun thème n'est salué nettement plus souvent qu'ailleurs.",
@@ -119,7 +119,7 @@ WORDS = {
         "below": "Criticised less often than elsewhere",
         "covers": "Entities covered",
         "likes": "Strengths (praised more often than elsewhere)",
-        "chart": "Share of reviews criticising each theme, against other companies",
+        "chart": "Share of reviews criticising each theme, against the reference",
         "chart_reference": "reference",
         "all_companies": "all companies",
         "no_likes": "No theme is praised clearly more often than elsewhere.",
@@ -383,7 +383,7 @@ COMPARE_WORDS = {
         "nothing_to_ask": "nothing beyond its own report",
     },
 }
-_MARKS = {"above": "▲", "leaning_above": "△", "as_often": " ", "below": " "}
+_MARKS = {"above": "▲", "leaning_above": "△", "as_often": " ", "below": " ", None: " "}
 
 
 def compare_text(comparison: Comparison) -> str:

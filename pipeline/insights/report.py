@@ -11,20 +11,25 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Final
+from typing import Any
 
 import duckdb
 
 from revint.errors import ReportedError
 from revint.pipeline.insights.evidence import MIN_RAISING, MIN_REVIEWS, Count, Standing, excess, standing, trend
-from revint.pipeline.insights.lookup import CompanyMatch, CompanyNotFound, Entity, find_companies, find_company
+from revint.pipeline.insights.lookup import (
+    CompanyMatch,
+    CompanyNotFound,
+    Entity,
+    company_by_id,
+    find_companies,
+    find_company,
+)
 from revint.pipeline.insights.questions import Question, pick_questions, question_bank
 from revint.pipeline.insights.quotes import Quote, choose_quotes
 from revint.pipeline.insights.roles import find_family
 from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, insight_sql, narrowed, reference
 from revint.taxonomy import THEMES
-
-STRENGTHS: Final = 3
 
 __all__ = [
     "CompanyNotFound",
@@ -233,8 +238,11 @@ def company_report(
     top: int = 3,
     lang: str = "fr",
     quotes: int = 3,
+    by_id: bool = False,
 ) -> CompanyReport:
-    match = find_companies(con, query, entity)
+    """The report of the companies `query` names (see lookup.find_companies), or of the one whose id it is when
+    `by_id`."""
+    match = company_by_id(con, query) if by_id else find_companies(con, query, entity)
     ids = match.company_ids
     sectors = {
         s for (s,) in con.execute("SELECT sector FROM companies WHERE list_contains(?, company_id)", [ids]).fetchall()
@@ -272,9 +280,7 @@ def company_report(
     by_excess = lambda f: (-f.excess, -f.count.raising, f.theme)  # noqa: E731
     above = sorted((f for f in negative if f.standing == "above"), key=by_excess)
     criticised = {f.theme for f in above}
-    strengths = sorted((f for f in positive if f.standing == "above" and f.theme not in criticised), key=by_excess)[
-        :STRENGTHS
-    ]
+    strengths = sorted((f for f in positive if f.standing == "above" and f.theme not in criticised), key=by_excess)
     as_elsewhere = sorted(
         (f for f in negative if f not in above[:top] and f.count.raising >= MIN_RAISING),
         key=lambda f: (-f.count.raising, f.theme),

@@ -34,20 +34,23 @@ SITE_WORDS = {
         "companies": "{n} entreprises, {r} avis",
         "compare": "Comparer des entreprises",
         "compare_hint": "Choisissez deux ou trois entreprises. ▲\u00a0: nettement plus qu'ailleurs\u00a0; —\u00a0: "
-        "moins de 3 avis.",
+        "moins de 3 avis qui le critiquent, ou trop peu d'avis pour comparer.",
         "theme": "Part des avis qui critiquent",
         "no_match": "Aucune entreprise ne correspond.",
         "concerns": "préoccupations",
+        "reviews": "avis",
     },
     "en": {
         "title": "revint — what employees say, and the questions to ask",
         "search": "Search for a company",
         "companies": "{n} companies, {r} reviews",
         "compare": "Compare companies",
-        "compare_hint": "Pick two or three companies. ▲: clearly more than elsewhere; —: fewer than 3 reviews.",
+        "compare_hint": "Pick two or three companies. ▲: clearly more than elsewhere; —: fewer than 3 reviews "
+        "criticise it, or too few reviews to compare.",
         "theme": "Share of reviews criticising",
         "no_match": "No company matches.",
         "concerns": "concerns",
+        "reviews": "reviews",
     },
 }
 
@@ -90,16 +93,18 @@ def build_site(
     """Write the site of every company in the warehouse to `directory` (created; pages are overwritten)."""
     started = time.perf_counter()
     (directory / "companies").mkdir(parents=True, exist_ok=True)
+    for stale in (directory / "companies").glob("*.html"):  # a company gone (forgotten, merged) leaves no page
+        stale.unlink()
     companies = con.execute("SELECT company_id FROM companies ORDER BY name, company_id").fetchall()
     entries = []
     for done, (company_id,) in enumerate(companies, 1):
-        report = company_report(con, company_id, entity=company_id, lang=lang)
+        report = company_report(con, company_id, by_id=True, lang=lang)
         page = page_name(company_id)
         (directory / page).write_text(as_html(report, home="../index.html"), encoding="utf-8")
         entries.append(_entry(report, page))
         if progress:
             progress(done, len(companies))
-    words = SITE_WORDS[lang] | {"percent": WORDS[lang]["percent"]}
+    words = SITE_WORDS[lang] | {key: WORDS[lang][key] for key in ("percent", "colon")}
     themes = [[theme, labels[0 if lang == "fr" else 1]] for theme, labels in THEMES.items()]  # in taxonomy order
     for name in ("index.html", "compare.html"):
         page = _TEMPLATES.get_template(f"site_{name}.j2").render(

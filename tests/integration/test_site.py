@@ -3,6 +3,7 @@ index loads and its search finds a company, a company page shows its chart, a ho
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def test_the_index_loads_and_its_search_finds_a_company(site: Path) -> None:
     dom = _browser("--dump-dom", f"{(site / 'index.html').as_uri()}?q=firme%203")
     assert dom.count("<li data-name=") == 6
-    assert dom.count('hidden=""') >= 5  # every company but the one searched for is hidden
+    assert len(re.findall(r'<li data-name="[^"]*" hidden="">', dom)) == 5  # all but the one searched for are hidden
     assert '<li data-name="Firme 3"><a' in dom  # and that one is not
 
 
@@ -83,6 +84,22 @@ def test_a_company_page_shows_its_chart_and_the_hostile_review_as_text(site: Pat
         "--hide-scrollbars", "--window-size=900,1400", f"--screenshot={ARTEFACTS / 'site-company.png'}", page.as_uri()
     )
     assert (ARTEFACTS / "site-company.png").stat().st_size > 10_000
+
+
+def test_a_rebuilt_site_keeps_no_page_of_a_company_gone_and_pages_follow_ids_not_names(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    batch = [TaggedReview(review(n, "capgemini", company_name="Altran"), []) for n in range(12)]  # an alias
+    batch += [TaggedReview(review(100 + n, "capgemini-invent", company_name="Capgemini Invent"), []) for n in range(12)]
+    load_batch(con, batch)
+    (tmp_path / "site" / "companies").mkdir(parents=True)
+    (tmp_path / "site" / "companies" / "gone.html").write_text("a forgotten quote", encoding="utf-8")
+    build_site(con, tmp_path / "site")
+    con.close()
+    assert sorted(p.name for p in (tmp_path / "site" / "companies").iterdir()) == [
+        "capgemini-invent.html",
+        "capgemini.html",
+    ]
+    assert "<h1>Altran</h1>" in (tmp_path / "site" / page_name("capgemini")).read_text(encoding="utf-8")
 
 
 def test_the_compare_page_puts_two_companies_side_by_side(site: Path) -> None:

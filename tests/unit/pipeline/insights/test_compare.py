@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -60,8 +61,21 @@ def test_three_companies_side_by_side_in_json(con: duckdb.DuckDBPyConnection) ->
     assert [d["worse"] for d in payload["differences"]] == ["acme"]
 
 
-def test_compare_takes_two_or_three_companies(con: duckdb.DuckDBPyConnection) -> None:
+def test_compare_takes_two_or_three_different_companies(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ValueError, match="two or three"):
         compare(con, ["acme"])
     with pytest.raises(ValueError, match="two or three"):
         compare(con, ["acme", "bolt", "crux", "other-1"])
+    with pytest.raises(ValueError, match="already compared"):
+        compare(con, ["acme", "Acme"])
+
+
+def test_a_company_with_too_few_reviews_is_shown_but_compared_with_nothing(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    tiny = [TaggedReview(review(900 + n, "tiny"), [mention("compensation", text=COMPLAINTS[n % 3])]) for n in range(5)]
+    load_batch(writer, _company("bolt", 2000, lambda n: n % 10 == 0) + tiny + _company("other", 3000, lambda n: False))
+    comparison = compare(writer, ["tiny", "bolt"])
+    assert comparison.differences == []
+    (tiny_side, _) = comparison.themes["compensation"]
+    assert tiny_side.count.share == 1.0 and tiny_side.standing is None and tiny_side.reference is None
+    writer.close()

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from jsonschema import Draft202012Validator
 
 from revint.pipeline.insights.report import company_report
 from revint.pipeline.warehouse.db import connect
 from tests.support.runs import SampleRun
 
+Draft202012Validator = pytest.importorskip(
+    "jsonschema", reason="jsonschema comes with the dev extra"
+).Draft202012Validator
 SCHEMA = json.loads((Path(__file__).resolve().parents[4] / "docs" / "questions.schema.json").read_text("utf-8"))
 
 
