@@ -246,6 +246,15 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _emit(output: str, out: Path | None) -> None:
+    """A command's document on stdout, or written to `out`."""
+    if out:
+        out.write_text(output + "\n", encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        print(output)
+
+
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline.insights.render import as_html, as_text
     from revint.pipeline.insights.report import company_report
@@ -270,11 +279,7 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
         output = as_html(report)
     else:
         output = as_text(report)
-    if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        print(output)
+    _emit(output, args.out)
     return 0
 
 
@@ -309,12 +314,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     _existing_warehouse(settings)
     since = parse_since(args.since) if args.since else None  # main() reports a date it cannot read
     digest = produce_digest(settings.db_path, since=since, lang=args.lang)
-    output = as_html(digest) if args.format == "html" else as_markdown(digest)
-    if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        print(output)
+    _emit(as_html(digest) if args.format == "html" else as_markdown(digest), args.out)
     return 0
 
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final, Literal, NamedTuple
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from revint.pipeline.insights.quotes import Quote
+from revint.pipeline.insights.render import TEMPLATES
 from revint.pipeline.insights.render import WORDS as REPORT_WORDS
 from revint.pipeline.insights.report import CompanyReport
 from revint.taxonomy import POLARITIES, THEMES
@@ -311,14 +310,7 @@ def markdown_text(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
 
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("revint.pipeline.insights", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), disabled_extensions=("md.j2",), default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_MARKDOWN = _TEMPLATES.overlay(finalize=markdown_text)  # every value written escapes as HTML's autoescape does
+_MARKDOWN = TEMPLATES.overlay(finalize=markdown_text)  # every value written escapes as HTML's autoescape does
 
 
 def as_markdown(digest: Digest) -> str:
@@ -327,4 +319,4 @@ def as_markdown(digest: Digest) -> str:
 
 def as_html(digest: Digest) -> str:
     """The digest as a standalone page; every text from the data is escaped by the template engine."""
-    return _TEMPLATES.get_template("digest.html.j2").render(digest=digest, view=digest_lines(digest))
+    return TEMPLATES.get_template("digest.html.j2").render(digest=digest, view=digest_lines(digest))

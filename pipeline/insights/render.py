@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from revint.pipeline.insights.compare import Comparison
 from revint.pipeline.insights.evidence import MIN_REVIEWS, Count
@@ -128,9 +128,9 @@ WORDS = {
         "percent": "%",
     },
 }
-_TEMPLATES = Environment(
+TEMPLATES = Environment(  # the insights' templates: HTML autoescaped; Markdown escaped by its own finalize (digest.py)
     loader=PackageLoader("revint.pipeline.insights", "templates"),
-    autoescape=True,
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), disabled_extensions=("md.j2",), default=True),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -356,7 +356,7 @@ def theme_chart(report: CompanyReport) -> list[Bar]:
 def as_html(report: CompanyReport, *, home: str | None = None) -> str:
     """The report as a standalone page with its chart (inline SVG: no network needed); every text from the data
     is escaped by the template engine. `home`: the site index's address, for a page of `revint site`."""
-    return _TEMPLATES.get_template("report.html.j2").render(
+    return TEMPLATES.get_template("report.html.j2").render(
         report=report, view=report_lines(report), chart=theme_chart(report), home=home
     )
 

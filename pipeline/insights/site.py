@@ -14,19 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from revint.pipeline.insights.render import WORDS, as_html
+from revint.pipeline.insights.render import TEMPLATES, WORDS, as_html
 from revint.pipeline.insights.report import CompanyReport, company_report
 from revint.taxonomy import THEMES
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("revint.pipeline.insights", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 SITE_WORDS = {
     "fr": {
         "title": "revint — ce que les salariés disent, et les questions à poser",
@@ -107,7 +99,7 @@ def build_site(
     words = SITE_WORDS[lang] | {key: WORDS[lang][key] for key in ("percent", "colon")}
     themes = [[theme, labels[0 if lang == "fr" else 1]] for theme, labels in THEMES.items()]  # in taxonomy order
     for name in ("index.html", "compare.html"):
-        page = _TEMPLATES.get_template(f"site_{name}.j2").render(
+        page = TEMPLATES.get_template(f"site_{name}.j2").render(
             lang=lang, words=words, entries=entries, themes=themes, total=sum(e["reviews"] for e in entries)
         )
         (directory / name).write_text(page, encoding="utf-8")
