@@ -19,6 +19,13 @@ THEMES: Final[dict[str, tuple[str, str]]] = {
     "working_conditions": ("Conditions de travail", "Working conditions"),
     "job_content": ("Contenu du poste", "The work itself"),
 }
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A theme's label in French ("fr") or English (any other language)."""
+    return THEMES[theme][0 if lang == "fr" else 1]
+
+
 THEME_IDS: Final = tuple(THEMES)
 
 # Platform rating categories → themes. Keys are compared after `normalize_label`.

@@ -30,7 +30,7 @@ from revint.pipeline.insights.lookup import find_companies
 from revint.pipeline.insights.questions import Question, pick_questions
 from revint.pipeline.insights.report import quote_candidates
 from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, reference
-from revint.taxonomy import THEMES
+from revint.taxonomy import THEMES, theme_label
 
 
 class CannotCompare(ReportedError, ValueError):
@@ -80,7 +80,7 @@ class Comparison:
             "themes": [
                 {
                     "theme": theme,
-                    "label": THEMES[theme][0 if self.lang == "fr" else 1],
+                    "label": theme_label(theme, self.lang),
                     "by_company": [
                         {
                             "company_id": company_id,
@@ -157,7 +157,7 @@ def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr"
         ranked = sorted(range(len(sides)), key=lambda i: -sides[i].count.share)
         worst, best = ranked[0], ranked[-1]
         if _differ(sides[worst].count, sides[best].count, pairs=len(sides) * (len(sides) - 1) // 2):
-            label = THEMES[theme][0 if lang == "fr" else 1]
+            label = theme_label(theme, lang)
             ids = [company_id for company_id, _, _ in companies]
             differences.append(Difference(theme, label, ids[worst], ids[best], sides[worst].count, sides[best].count))
     differences.sort(key=lambda d: (-d.gap, d.theme))

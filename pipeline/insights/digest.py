@@ -19,7 +19,7 @@ from revint.pipeline.insights.quotes import Quote
 from revint.pipeline.insights.render import TEMPLATES
 from revint.pipeline.insights.render import WORDS as REPORT_WORDS
 from revint.pipeline.insights.report import CompanyReport
-from revint.taxonomy import POLARITIES, THEMES
+from revint.taxonomy import POLARITIES, THEMES, theme_label
 
 NOT_SHOWN: Final = "not_shown"  # the report gives no figure for the theme (too few reviews raise it that way)
 SHARE_MOVED: Final = 5  # a concern's share moving this many points (as shown, rounded) between two snapshots is told
@@ -240,10 +240,6 @@ def _when(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-def _label(theme: str, lang: str) -> str:
-    return THEMES[theme][0 if lang == "fr" else 1]
-
-
 def _figure(state: ThemeState, words: dict[str, str]) -> str:
     if state.raising is None or state.share is None:
         return words["not_shown"]
@@ -252,7 +248,7 @@ def _figure(state: ThemeState, words: dict[str, str]) -> str:
 
 def _change_line(change: ThemeChange, compared_with: datetime, lang: str, words: dict[str, str]) -> tuple[str, str]:
     then = words["then"].format(at=_when(compared_with))
-    detail = f"{_label(change.theme, lang)} — {_figure(change.now, words)}{words['semicolon']} {then}"
+    detail = f"{theme_label(change.theme, lang)} — {_figure(change.now, words)}{words['semicolon']} {then}"
     return words[f"{change.polarity}_{change.change}"], f"{detail}{words['colon']} {_figure(change.before, words)}"
 
 
@@ -278,7 +274,7 @@ def _section(company: CompanyChanges, digest: Digest, words: dict[str, str]) -> 
         notes=notes,
         changes=changes,
         quotes=[
-            (f"{_label(q.theme, digest.lang)} ({words[q.polarity]})", q.quote.text, _footer(q.quote, words))
+            (f"{theme_label(q.theme, digest.lang)} ({words[q.polarity]})", q.quote.text, _footer(q.quote, words))
             for q in company.quotes
         ],
     )

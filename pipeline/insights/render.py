@@ -17,7 +17,7 @@ from revint.pipeline.insights.lookup import Entity
 from revint.pipeline.insights.questions import AUDIENCES
 from revint.pipeline.insights.quotes import Quote
 from revint.pipeline.insights.report import CompanyReport, ThemeFinding
-from revint.taxonomy import THEMES
+from revint.taxonomy import THEMES, theme_label
 
 WORDS = {
     "fr": {
@@ -399,7 +399,7 @@ def compare_text(comparison: Comparison) -> str:
         header,
     ]
     for theme, sides in comparison.themes.items():
-        label = THEMES[theme][0 if comparison.lang == "fr" else 1]
+        label = theme_label(theme, comparison.lang)
         cells = "".join(f"{_pct(side.count.share, words):>16}{_MARKS[side.standing]} " for side in sides)
         lines.append(f"{label[:width]:{width}}{cells}")
     lines += [f"  {cwords['legend']}", "", f"{cwords['differ']}{words['colon']}"]
@@ -426,5 +426,5 @@ def compare_text(comparison: Comparison) -> str:
         lines.append(f"  {name}{words['colon']}" + ("" if asked else f" {cwords['nothing_to_ask']}"))
         for theme, question in asked:
             whom = words["ask_whom"].format(whom=AUDIENCES[question.ask][comparison.lang])
-            lines.append(f"    → ({THEMES[theme][0 if comparison.lang == 'fr' else 1]}) {question.text}  [{whom}]")
+            lines.append(f"    → ({theme_label(theme, comparison.lang)}) {question.text}  [{whom}]")
     return "\n".join(lines)

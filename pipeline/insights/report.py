@@ -29,7 +29,7 @@ from revint.pipeline.insights.questions import Question, pick_questions, questio
 from revint.pipeline.insights.quotes import Quote, choose_quotes
 from revint.pipeline.insights.roles import find_family
 from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, insight_sql, narrowed, reference
-from revint.taxonomy import THEMES
+from revint.taxonomy import theme_label
 
 __all__ = [
     "CompanyNotFound",
@@ -177,7 +177,7 @@ def _finding(
     recent, earlier = scoped.count(theme, polarity, "recent_"), scoped.count(theme, polarity, "earlier_")
     return ThemeFinding(
         theme=theme,
-        label=THEMES[theme][0 if lang == "fr" else 1],
+        label=theme_label(theme, lang),
         polarity=polarity,
         count=count,
         opposite=scoped.count(theme, opposite),

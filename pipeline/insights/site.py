@@ -17,7 +17,7 @@ import duckdb
 
 from revint.pipeline.insights.render import TEMPLATES, WORDS, as_html
 from revint.pipeline.insights.report import CompanyReport, company_report
-from revint.taxonomy import THEMES
+from revint.taxonomy import THEMES, theme_label
 
 SITE_WORDS = {
     "fr": {
@@ -97,7 +97,7 @@ def build_site(
         if progress:
             progress(done, len(companies))
     words = SITE_WORDS[lang] | {key: WORDS[lang][key] for key in ("percent", "colon")}
-    themes = [[theme, labels[0 if lang == "fr" else 1]] for theme, labels in THEMES.items()]  # in taxonomy order
+    themes = [[theme, theme_label(theme, lang)] for theme in THEMES]  # in taxonomy order
     for name in ("index.html", "compare.html"):
         page = TEMPLATES.get_template(f"site_{name}.j2").render(
             lang=lang, words=words, entries=entries, themes=themes, total=sum(e["reviews"] for e in entries)
