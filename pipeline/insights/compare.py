@@ -29,7 +29,7 @@ from revint.pipeline.insights.evidence import standing as standing_of
 from revint.pipeline.insights.lookup import find_companies
 from revint.pipeline.insights.questions import Question, pick_questions
 from revint.pipeline.insights.report import quote_candidates
-from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, reference
+from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, reference, sector_of
 from revint.taxonomy import THEMES, theme_label
 
 
@@ -134,11 +134,7 @@ def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr"
         if any(set(ids) & set(other) for other, _, _ in sides_of):
             raise CannotCompare(f"{query!r} covers a company already compared: compare different companies")
         company = counts(con, Scope(ids))
-        sectors = {
-            s
-            for (s,) in con.execute("SELECT sector FROM companies WHERE list_contains(?, company_id)", [ids]).fetchall()
-        }
-        against = reference(con, company, next(iter(sectors)) if len(sectors) == 1 else None, None, len(ids))
+        against = reference(con, company, sector_of(con, ids), None, len(ids))
         if company.reviews < MIN_REVIEWS:
             against = None  # as the report: not enough reviews yet
         companies.append(("+".join(ids), ", ".join(e.name for e in match.entities), company.reviews))
@@ -161,10 +157,11 @@ def compare(con: duckdb.DuckDBPyConnection, queries: list[str], lang: str = "fr"
             ids = [company_id for company_id, _, _ in companies]
             differences.append(Difference(theme, label, ids[worst], ids[best], sides[worst].count, sides[best].count))
     differences.sort(key=lambda d: (-d.gap, d.theme))
-    questions: dict[str, list[tuple[str, Question]]] = {company_id: [] for company_id, _, _ in companies}
-    for difference in differences:
-        index = [company_id for company_id, _, _ in companies].index(difference.worse)
-        pool = quote_candidates(con, Scope(sides_of[index][0]), [(difference.theme, "negative")])
-        evidence = [q.text for q in pool[difference.theme, "negative"]]
-        questions[difference.worse].append((difference.theme, pick_questions(difference.theme, evidence, lang, 1)[0]))
+    questions: dict[str, list[tuple[str, Question]]] = {}
+    for (company_id, _, _), (ids, _, _) in zip(companies, sides_of, strict=True):
+        worse = [d.theme for d in differences if d.worse == company_id]
+        pool = quote_candidates(con, Scope(ids), [(theme, "negative") for theme in worse])  # one query per company
+        questions[company_id] = [
+            (theme, pick_questions(theme, [q.text for q in pool[theme, "negative"]], lang, 1)[0]) for theme in worse
+        ]
     return Comparison(companies, lang, themes, differences, questions)

@@ -28,7 +28,16 @@ from revint.pipeline.insights.lookup import (
 from revint.pipeline.insights.questions import Question, pick_questions, question_bank
 from revint.pipeline.insights.quotes import Quote, choose_quotes
 from revint.pipeline.insights.roles import find_family
-from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, insight_sql, narrowed, reference
+from revint.pipeline.insights.scope import (
+    Counts,
+    Reference,
+    Scope,
+    counts,
+    insight_sql,
+    narrowed,
+    reference,
+    sector_of,
+)
 from revint.taxonomy import theme_label
 
 __all__ = [
@@ -244,10 +253,7 @@ def company_report(
     `by_id`."""
     match = company_by_id(con, query) if by_id else find_companies(con, query, entity)
     ids = match.company_ids
-    sectors = {
-        s for (s,) in con.execute("SELECT sector FROM companies WHERE list_contains(?, company_id)", [ids]).fetchall()
-    }
-    sector = next(iter(sectors)) if len(sectors) == 1 else None
+    sector = sector_of(con, ids)
     try:
         family = find_family(role) if role else None
     except ValueError as error:
@@ -281,24 +287,25 @@ def company_report(
     above = sorted((f for f in negative if f.standing == "above"), key=by_excess)
     criticised = {f.theme for f in above}
     strengths = sorted((f for f in positive if f.standing == "above" and f.theme not in criticised), key=by_excess)
+    concerns = above[:top]
     as_elsewhere = sorted(
-        (f for f in negative if f not in above[:top] and f.count.raising >= MIN_RAISING),
+        (f for f in above[top:] + [f for f in negative if f.standing != "above"] if f.count.raising >= MIN_RAISING),
         key=lambda f: (-f.count.raising, f.theme),
     )
-    shown = [*above[:top], *strengths]
-    leaning = [f for f in as_elsewhere if f.standing in ("above", "leaning_above")]
-    candidates = quote_candidates(con, scoped.scope, [(f.theme, f.polarity) for f in [*shown, *leaning]], quotes)
-    quoted = _with_quotes(shown, candidates, quotes, lang)
+    leaning = {f.theme for f in as_elsewhere if f.standing in ("above", "leaning_above")}
+    wanted = [(f.theme, f.polarity) for f in [*concerns, *strengths]] + [(theme, "negative") for theme in leaning]
+    candidates = quote_candidates(con, scoped.scope, wanted, quotes)
+    quoted = _with_quotes([*concerns, *strengths], candidates, quotes, lang)
     as_elsewhere = [  # a theme more often criticised here, if not surely, is worth one question
         replace(f, questions=pick_questions(f.theme, [q.text for q in candidates[f.theme, f.polarity]], lang, 1))
-        if f in leaning
+        if f.theme in leaning
         else f
         for f in as_elsewhere
     ]
     return replace(
         base,
-        concerns=quoted[: len(above[:top])],
-        strengths=quoted[len(above[:top]) :],
+        concerns=quoted[: len(concerns)],
+        strengths=quoted[len(concerns) :],
         as_elsewhere=as_elsewhere,
         notes=notes,
     )

@@ -99,6 +99,13 @@ def narrowed(
     return Scope(company_ids, titles, fold_title(location) or None if location else None)
 
 
+def sector_of(con: duckdb.DuckDBPyConnection, company_ids: list[str]) -> str | None:
+    """The companies' sector when they all have the same one; None when unknown or mixed (a group)."""
+    rows = con.execute("SELECT DISTINCT sector FROM companies WHERE list_contains(?, company_id)", [company_ids])
+    sectors = rows.fetchall()
+    return sectors[0][0] if len(sectors) == 1 else None
+
+
 @dataclass(frozen=True)
 class Shares:
     """Reviews raising each (theme, polarity) among `reviews` reviews."""
@@ -154,10 +161,10 @@ def reference(
         same_role = _without(_role_rows(con, role.scope.titles), role)
         if same_role.reviews >= MIN_REFERENCE_REVIEWS:
             return Reference("same role elsewhere", same_role, others)
-    sector_rows = con.execute(
-        "SELECT theme, reviews, reviews_negative, reviews_positive, companies FROM mart_sector_theme WHERE sector = ?",
-        [sector],
-    ).fetchall()
+    query = (
+        "SELECT theme, reviews, reviews_negative, reviews_positive, companies FROM mart_sector_theme WHERE sector = ?"
+    )
+    sector_rows = con.execute(query, [sector]).fetchall() if sector else []
     if sector_rows and (
         sector_rows[0][1] - company.reviews >= MIN_SECTOR_REVIEWS
         and sector_rows[0][4] - entities >= MIN_SECTOR_COMPANIES
