@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from revint.errors import ReportedError
+from revint.errors import UsageError
 from revint.pipeline.insights.digest import Baseline, Digest, ThemeState, company_changes, snapshot
 from revint.pipeline.insights.lookup import Entity, find_companies
 from revint.pipeline.insights.report import company_report
@@ -23,16 +23,12 @@ from revint.pipeline.warehouse.db import connect, write_session
 from revint.pipeline.warehouse.follows import Followed
 
 
-class NothingFollowed(ReportedError):
+class NothingFollowed(UsageError):
     """A digest with no company followed: there is nothing to tell."""
 
-    exit_status = 2
 
-
-class NotADate(ReportedError, ValueError):
+class NotADate(UsageError, ValueError):
     """A `--since` that reads as no date."""
-
-    exit_status = 2
 
 
 def parse_since(text: str) -> datetime:

@@ -7,3 +7,10 @@ class ReportedError(Exception):
     """Raised by any stage; the command line prints the message and exits with `exit_status`."""
 
     exit_status = 1
+
+
+class UsageError(ReportedError):
+    """What the command was asked names nothing usable (an unknown company, role or date): exit status 2, as for a
+    misspelt option."""
+
+    exit_status = 2

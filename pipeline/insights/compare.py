@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from revint.errors import ReportedError
+from revint.errors import UsageError
 from revint.pipeline.insights.evidence import (
     ALPHA_CLAIM,
     MIN_RAISING,
@@ -33,8 +33,8 @@ from revint.pipeline.insights.scope import Counts, Reference, Scope, counts, ref
 from revint.taxonomy import THEMES, theme_label
 
 
-class CannotCompare(ReportedError, ValueError):
-    exit_status = 2
+class CannotCompare(UsageError, ValueError):
+    """Not two or three different companies."""
 
 
 @dataclass(frozen=True)

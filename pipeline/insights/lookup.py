@@ -18,7 +18,7 @@ import duckdb
 from rapidfuzz import fuzz, process
 
 from revint.companies import canonical_company_id
-from revint.errors import ReportedError
+from revint.errors import UsageError
 
 # Words too common in employer names to name a group on their own ("Groupe", "France", "Services").
 GENERIC_WORDS: Final = frozenset(
@@ -57,10 +57,8 @@ TYPO_SIMILARITY: Final = 88  # rapidfuzz ratio (0–100) at or above which a nam
 SUGGESTION_SIMILARITY: Final = 60
 
 
-class CompanyNotFound(ReportedError, LookupError):
+class CompanyNotFound(UsageError, LookupError):
     """No company, or too many, answer to a name."""
-
-    exit_status = 2
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from revint.errors import ReportedError
+from revint.errors import UsageError
 from revint.pipeline.insights.evidence import MIN_RAISING, MIN_REVIEWS, Count, Standing, excess, standing, trend
 from revint.pipeline.insights.lookup import (
     CompanyMatch,
@@ -53,8 +53,8 @@ __all__ = [
 ]
 
 
-class UnknownRole(ReportedError, ValueError):
-    exit_status = 2
+class UnknownRole(UsageError, ValueError):
+    """A `--role` that names no job family."""
 
 
 @dataclass(frozen=True)
