@@ -26,8 +26,16 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, help="warehouse file (default: data/work/revint.duckdb or $REVINT_DB)")
 
 
+def _lang_option(parser: argparse.ArgumentParser, of: str = "labels and questions") -> None:
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help=f"language of the {of}")
+
+
+def _out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+
+
 def _report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels and questions")
+    _lang_option(parser)
     parser.add_argument("--top", type=positive_int, default=3, help="how many concerns (default 3)")
 
 
@@ -497,20 +505,20 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(questions)
     _report_options(questions)
     questions.add_argument("--format", choices=("text", "json", "html"), default="text")
-    questions.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    _out_option(questions)
     questions.set_defaults(run=cmd_questions)
 
     compare = commands.add_parser("compare", help="two or three companies side by side, and what to ask each")
     compare.add_argument("companies", nargs="+", help="two or three companies (names as for `revint questions`)")
     _db_option(compare)
-    compare.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels and questions")
+    _lang_option(compare)
     compare.add_argument("--format", choices=("text", "json"), default="text")
     compare.set_defaults(run=cmd_compare)
 
     site = commands.add_parser("site", help="a static site of every company's report, with search and compare")
     site.add_argument("directory", type=Path, help="where to write it (index.html, compare.html, companies/)")
     _db_option(site)
-    site.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the pages")
+    _lang_option(site, "pages")
     site.set_defaults(run=cmd_site)
 
     follow = commands.add_parser("follow", help="follow companies for the digest; without a name, list those followed")
@@ -532,8 +540,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="look back from this date (YYYY-MM-DD, UTC) instead of the last digest; stores nothing",
     )
     digest.add_argument("--format", choices=("md", "html"), default="md")
-    digest.add_argument("--out", type=Path, help="write to this file instead of stdout")
-    digest.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the digest")
+    _out_option(digest)
+    _lang_option(digest, "digest")
     _db_option(digest)
     digest.set_defaults(run=cmd_digest)
 

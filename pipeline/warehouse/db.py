@@ -46,8 +46,16 @@ def marts_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _latest_migration() -> int:
-    return max(int(path.name[:3]) for path in (SQL_DIR / "migrations").glob("*.sql"))
+@cache
+def migrations() -> tuple[tuple[int, str, Path], ...]:
+    """The numbered migrations of sql/migrations, in order: (version, name, file)."""
+    found = []
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
+        found.append((int(match.group(1)), match.group(2), path))
+    return tuple(found)
 
 
 def _built_with(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -62,7 +70,7 @@ def _built_with(con: duckdb.DuckDBPyConnection) -> str | None:
 def _check_current(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Refuse a warehouse opened read-only whose schema or marts another revint version built."""
     applied = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    if (applied[0] if applied else 0) < _latest_migration() or _built_with(con) != marts_fingerprint():
+    if (applied[0] if applied else 0) < migrations()[-1][0] or _built_with(con) != marts_fingerprint():
         con.close()
         raise StaleWarehouse(
             f"{db_path} was built by another version of revint: run `revint refresh --db {db_path}` once to bring "
@@ -167,17 +175,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     done = []
-    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if not match:
-            raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
-        version = int(match.group(1))
+    for version, name, path in migrations():
         if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, match.group(2)])
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
