@@ -68,11 +68,16 @@ def _json(path: Path) -> Any:
         return json.loads(raw.decode("cp1252"))
 
 
+def heldout_glassdoor_reviews() -> dict[str, ReviewRecord]:
+    """review_id → record, for the reviews of the held-out glassdoor.fr employers."""
+    held = heldout_employers()
+    return {rid: record for rid, (employers, record) in glassdoor_reviews().items() if employers & held}
+
+
 def heldout_reviews() -> dict[str, dict[str, ReviewRecord]]:
     """dataset → review_id → record, for the three held-out sets."""
     now = datetime.now(UTC)
-    held = heldout_employers()
-    glassdoor = {rid: record for rid, (employers, record) in glassdoor_reviews().items() if employers & held}
+    glassdoor = heldout_glassdoor_reviews()
     indeed = {
         r.review_id: r
         for r in parse_export(_json(INDEED), "https://fr.indeed.com/cmp/Lidl/reviews", now, "Lidl").records
