@@ -26,6 +26,10 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, help="warehouse file (default: data/work/revint.duckdb or $REVINT_DB)")
 
 
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="revint.toml (default: $REVINT_CONFIG, else ./revint.toml)")
+
+
 def _lang_option(parser: argparse.ArgumentParser, of: str = "labels and questions") -> None:
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help=f"language of the {of}")
 
@@ -43,6 +47,68 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from revint.pipeline.demo import run_demo
 
     return run_demo(settings, lang=args.lang, top=args.top, detailed=args.companies)
+
+
+def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
+    """`revint nightly` and `revint backfill`: the scheduled flow, run now, its summary printed."""
+    from revint.pipeline.flows import nightly_flow, run_without_server
+    from revint.pipeline.nightly import NightlyReport
+
+    config = str(args.config) if args.config else None
+    companies = getattr(args, "companies", None)
+    state = run_without_server(
+        nightly_flow,
+        config,
+        "full" if companies else "nightly",
+        companies,
+        args.dask,
+        args.workers,
+        return_state=True,
+    )
+    report = state.result(raise_on_failure=False)
+    if not isinstance(report, NightlyReport):
+        raise ReportedError(f"the flow ended {state.name}: {state.message or report}")
+    print(report.markdown())
+    if state.is_failed():
+        print(f"revint {args.command}: {state.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """`revint serve`: the nightly schedule on this machine (flow.serve), until stopped."""
+    from revint.pipeline.flows import serve_schedules
+
+    serve_schedules(str(args.config) if args.config else None, args.cron, args.timezone)
+    return 0
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    """`revint config check`: the config validated, and what a scheduled run would do."""
+    from revint.pipeline.config import config_path, load_config
+
+    config = load_config(args.config)
+    path = config_path(args.config)
+    settings = config.settings(settings)
+    print(f"config     {path or 'none: the embedded default (the bundled sample site)'}")
+    print(f"warehouse  {settings.db_path}")
+    print(f"site       {config.site_folder(settings)}")
+    print(f"digest     {config.digest_folder(settings)}")
+    tagging = config.tagging
+    where = tagging.dask_address or f"{tagging.workers} local Dask worker processes"
+    print(f"tagging    chunks of {tagging.chunk_reviews} reviews on {where}")
+    for source in config.sources:
+        state = "" if source.enabled else "  (disabled)"
+        urls = ", ".join(source.start_urls) or "the bundled sample site, served on 127.0.0.1"
+        delay = "the default delay" if source.delay is None else f"{source.delay:g} s between requests"
+        company = f" [{source.company}]" if source.company else ""
+        print(
+            f"crawl      {source.name}{company}: {source.spider} from {urls}; {delay}, "
+            f"stopped after {source.timeout_minutes:g} min{state}"
+        )
+    for entry in config.imports:
+        print(f"import     {entry.source} exports added to {entry.folder}")
+    return 0
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
@@ -442,6 +508,29 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--companies", type=positive_int, default=3, help="companies shown in full (default 3)")
     demo.set_defaults(run=cmd_demo)
 
+    for name, help_text in (
+        ("nightly", "run the scheduled flow now: crawl every followed source, tag, load, site, digest"),
+        ("backfill", "crawl named companies' sources in full (their `company` in revint.toml), tag, load"),
+    ):
+        scheduled = commands.add_parser(name, help=help_text)
+        if name == "backfill":
+            scheduled.add_argument("companies", nargs="+", help="companies as revint.toml names them")
+        _config_option(scheduled)
+        scheduled.add_argument("--dask", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
+        scheduled.add_argument("--workers", type=positive_int, help="local Dask worker processes (default: config)")
+        scheduled.set_defaults(run=cmd_nightly)
+
+    serve = commands.add_parser("serve", help="run the nightly flow on its schedule on this machine, until stopped")
+    _config_option(serve)
+    serve.add_argument("--cron", default="0 2 * * *", help="when (cron, default 02:00)")
+    serve.add_argument("--timezone", default="Europe/Paris")
+    serve.set_defaults(run=cmd_serve)
+
+    config = commands.add_parser("config", help="check revint.toml and print what a scheduled run would do")
+    config.add_argument("action", choices=("check",))
+    _config_option(config)
+    config.set_defaults(run=cmd_config)
+
     crawl = commands.add_parser("crawl", help="crawl review pages into a new run folder")
     crawl.add_argument(
         "urls",
@@ -576,9 +665,9 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(search)
     search.set_defaults(run=cmd_search)
 
-    serve = commands.add_parser("serve-sample", help="serve the bundled sample review site")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.set_defaults(run=cmd_serve_sample)
+    sample = commands.add_parser("serve-sample", help="serve the bundled sample review site")
+    sample.add_argument("--port", type=int, default=8765)
+    sample.set_defaults(run=cmd_serve_sample)
     return parser
 
 

@@ -23,9 +23,11 @@ class RetagSummary:
     version: str
 
 
-def retag(con: duckdb.DuckDBPyConnection, tagger: Tagger, *, everything: bool = False) -> RetagSummary:
-    """Replace the mentions of stale reviews (or of all with `everything`) in one transaction."""
-    reviews = stale_reviews(con, tagger.version, everything=everything)
+def retag(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, *, everything: bool = False, limit: int | None = None
+) -> RetagSummary:
+    """Replace the mentions of stale reviews (or of all with `everything`; the first `limit`) in one transaction."""
+    reviews = stale_reviews(con, tagger.version, everything=everything, limit=limit)
     before = mention_count(con)
     progress = Progress("retag", "reviews", total=len(reviews))
     tagged = []
@@ -41,4 +43,14 @@ def retag_warehouse(db_path: Path, *, everything: bool = False) -> RetagSummary:
     with write_session(db_path) as con:
         summary = retag(con, Tagger(), everything=everything)
         rebuild_index(con)
+    return summary
+
+
+def retag_batch(db_path: Path, tagger: Tagger, size: int) -> RetagSummary:
+    """Retag the next `size` reviews another tagger version tagged, in a transaction of their own: a retag cut short
+    resumes where it stopped, each batch already published. 0 reviews: nothing is left to retag."""
+    with write_session(db_path) as con:
+        summary = retag(con, tagger, limit=size)
+        if summary.reviews:
+            rebuild_index(con)
     return summary

@@ -56,6 +56,11 @@ class CrawlSummary:
     seconds: float
     stats: dict[str, Any]
 
+    @property
+    def blocked(self) -> dict[str, int]:
+        """Responses that were walls (anti-bot challenge, CAPTCHA, login wall), by kind."""
+        return {key.rsplit("/", 1)[1]: n for key, n in self.stats.items() if key.startswith("revint/blocked/")}
+
     def as_run_row(self, started_at: datetime, loaded: LoadSummary, seconds_tag: float | None) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
@@ -95,6 +100,15 @@ class CrawlFailed(ReportedError):
     """The crawl process failed, or fetched no page at all."""
 
 
+class SourceBlocked(CrawlFailed):
+    """Every page the crawl got was a wall (anti-bot challenge, CAPTCHA, login wall): the source is blocked, which is
+    neither a layout change nor a night without new reviews."""
+
+
+class CrawlTimedOut(CrawlFailed):
+    """The crawl ran past its time limit and was stopped; its run folder resumes it."""
+
+
 class CrawlInterrupted(ReportedError):
     """Stopped by Ctrl-C (or SIGINT): the crawler stopped cleanly and can be resumed from its run folder."""
 
@@ -104,6 +118,16 @@ class CrawlInterrupted(ReportedError):
 def _stop_with_parent() -> None:
     """In the crawl's process, before it starts: end it (cleanly, as Scrapy does on SIGTERM) if revint dies."""
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _stop(process: subprocess.Popen[bytes], grace: float = 30.0) -> None:
+    """Stop a crawl as Ctrl-C does (Scrapy saves its queue), or kill it when it does not stop within `grace` s."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _why_nothing(stats: dict[str, Any]) -> str:
@@ -148,6 +172,7 @@ def known_review_ids(db_path: Path, sources: list[str]) -> list[str]:
 class CrawlOptions(TypedDict, total=False):
     delay: float | None  # seconds between requests to a domain (default: the settings'); 0 also stops AutoThrottle
     mode: CrawlMode  # "full" (default) or "nightly"
+    timeout: float | None  # seconds: a crawl still running then is stopped cleanly (resumable) and CrawlTimedOut
 
 
 def crawl_command(
@@ -195,14 +220,22 @@ def crawl(
     progress = Progress(f"crawl {spider}", "reviews")
     # Its own session: a Ctrl-C reaches revint only, which stops the crawler once, cleanly (a second SIGINT
     # would make Scrapy drop its queue); and it ends with revint, even when revint is killed.
+    timeout = options.get("timeout")
+    deadline = time.monotonic() + timeout if timeout else None
     with subprocess.Popen(command, start_new_session=True, preexec_fn=_stop_with_parent) as process:
         try:
             while process.poll() is None:
                 progress.update(_count_lines(output))
+                if deadline is not None and time.monotonic() > deadline:
+                    _stop(process)
+                    progress.done()
+                    raise CrawlTimedOut(
+                        f"crawl {spider} stopped after {timeout:.0f} s with {_count_lines(output)} reviews;"
+                        f" its state is kept in {run_dir}: a new attempt on that folder resumes it"
+                    )
                 time.sleep(0.2)
         except KeyboardInterrupt:
-            process.send_signal(signal.SIGINT)
-            process.wait()
+            _stop(process)
             progress.done()
             raise CrawlInterrupted(
                 f"crawl {spider} interrupted after {_count_lines(output)} reviews; its state is kept in {run_dir}: "
@@ -214,6 +247,14 @@ def crawl(
     if process.returncode != 0 or not stats_path(output).exists():
         raise CrawlFailed(f"crawl {spider} failed (exit {process.returncode}); see {log}")
     stats = json.loads(stats_path(output).read_text(encoding="utf-8"))
+    walls = {key.rsplit("/", 1)[1]: n for key, n in stats.items() if key.startswith("revint/blocked/")}
+    if walls and not _count_lines(output):
+        kinds = ", ".join(f"{kind.replace('_', ' ')} ×{n}" for kind, n in sorted(walls.items()))
+        first = stats.get("revint/blocked_urls", [{}])[0].get("url", "")
+        raise SourceBlocked(
+            f"crawl {spider} blocked: {kinds} (first at {first}); the pages are kept in "
+            f"{run_dir / ARCHIVE_DIR / 'blocked'}; see {log}"
+        )
     if not stats.get("revint/pages") and not _count_lines(output):
         raise CrawlFailed(
             f"crawl {spider} fetched no page from {', '.join(start_urls)}: {_why_nothing(stats)}; see {log}"
@@ -269,6 +310,16 @@ def tag_review(review: ReviewRecord, tagger: Tagger) -> TaggedReview:
     return TaggedReview(review, tagger.tag_sections(sections, review.lang), tagger.version)
 
 
+@dataclass(frozen=True)
+class RunToLoad:
+    """One run's tagged reviews (in one file or several chunk files) and, for a crawl, its summary to record."""
+
+    tagged: list[Path]
+    crawl: CrawlSummary | None = None
+    started_at: datetime | None = None
+    seconds_tag: float | None = None
+
+
 def load(
     settings: Settings,
     tagged_path: Path,
@@ -278,17 +329,26 @@ def load(
 ) -> LoadSummary:
     """Load a run's tagged reviews and its company profiles (an import's), record the crawl run, refresh the search
     index: one published snapshot."""
+    return load_runs(settings, [RunToLoad([tagged_path], crawl_summary, started_at, seconds_tag)])
+
+
+def load_runs(settings: Settings, runs: list[RunToLoad]) -> LoadSummary:
+    """Load several runs at once (one writer, one transaction, one published snapshot): their tagged reviews and
+    company profiles (those in each tagged file's folder), their crawl records, then the search index."""
     started = time.monotonic()
-    batch = read_tagged(tagged_path)
-    profiles = read_profiles(tagged_path.parent / PROFILES_FILE)
+    batch = [tagged for run in runs for path in run.tagged for tagged in read_tagged(path)]
+    folders = dict.fromkeys(path.parent for run in runs for path in run.tagged)
+    profiles = [profile for folder in folders for profile in read_profiles(folder / PROFILES_FILE)]
     with write_session(settings.db_path) as con:
         apply_directory(con, settings.company_directory)
         loaded = load_batch(con, batch, profiles)
-        if crawl_summary is not None:
-            run = crawl_summary.as_run_row(started_at or datetime.now(UTC), loaded, seconds_tag)
-            record_crawl_run(con, run | {"seconds_load": time.monotonic() - started})
+        for run in runs:
+            if run.crawl is not None:
+                row = run.crawl.as_run_row(run.started_at or datetime.now(UTC), loaded, run.seconds_tag)
+                record_crawl_run(con, row | {"seconds_load": time.monotonic() - started})
         rebuild_index(con)
         taken_down = forgotten_among(con, [tagged.review.review_id for tagged in batch])
     if taken_down:  # a takedown holds in the run files too, not only in the warehouse
-        forget_in_run_files(tagged_path.parent.parent, taken_down)
+        for folder in {folder.parent for folder in folders}:
+            forget_in_run_files(folder, taken_down)
     return loaded

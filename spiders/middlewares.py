@@ -1,4 +1,5 @@
-"""Middlewares every spider gets: spaced-out bounded retries (downloader side), the raw page archive (spider side)."""
+"""Middlewares every spider gets: spaced-out bounded retries and walls told apart (downloader side), the raw page
+archive (spider side)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from pathlib import Path
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from revint.archive import ArchivedPage, ArchiveWriter
 from revint.spiders.extensions import required_path
+from revint.spiders.parsers.blocking import blocking
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+BLOCKED_URLS_KEPT = 10
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime) -> float | None:
@@ -129,3 +133,35 @@ class ArchivePages:
         )
         self.writer.write(page)
         self.crawler.stats.inc_value("revint/pages_archived")
+
+
+class DetectBlocking:
+    """A response that is a wall (anti-bot challenge, CAPTCHA, login wall: spiders/parsers/blocking.py) is counted
+    (`revint/blocked/<kind>`), its URL kept (the first BLOCKED_URLS_KEPT), its body archived under
+    REVINT_ARCHIVE_DIR/blocked/, and dropped: not parsed (no layout alert), not retried (asking again at once
+    only confirms the bot), never taken for a page without new reviews."""
+
+    def __init__(self, crawler: Crawler, folder: Path) -> None:
+        self.crawler = crawler
+        self.folder = folder / "blocked"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DetectBlocking:
+        return cls(crawler, required_path(crawler, "REVINT_ARCHIVE_DIR"))
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        headers = {name: (response.headers.get(name) or b"").decode("latin-1") for name in ("cf-mitigated",)}
+        kind = blocking(response.status, headers, response.body, response.url, bool(request.meta.get("redirect_urls")))
+        if kind is None:
+            return response
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"revint/blocked/{kind}")
+        kept = stats.get_value("revint/blocked_urls", [])
+        if len(kept) < BLOCKED_URLS_KEPT:
+            stats.set_value("revint/blocked_urls", [*kept, {"kind": kind, "url": response.url}])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = sum(stats.get_value(key, 0) for key in stats.get_stats() if key.startswith("revint/blocked/"))
+        (self.folder / f"{number:04d}-{response.status}.html").write_bytes(response.body)
+        logger.error("BLOCKED %s: %s (HTTP %s); page kept in %s", kind, response.url, response.status, self.folder)
+        raise IgnoreRequest(f"{kind} at {response.url}")

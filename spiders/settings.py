@@ -33,6 +33,7 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "revint.spiders.middlewares.PoliteRetry": 550,
+    "revint.spiders.middlewares.DetectBlocking": 560,  # sees responses before the retries: a wall is not retried
 }
 SPIDER_MIDDLEWARES = {"revint.spiders.middlewares.ArchivePages": 100}  # after HttpErrorMiddleware (50): 2xx only
 EXTENSIONS = {

@@ -6,6 +6,8 @@ the command line, flows or notebooks in subprocesses): `pytest -m "not slow"` is
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,14 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     stages.tag_reviews(crawl.output, run_dir / "tagged.jsonl")
     stages.load(settings, run_dir / "tagged.jsonl", crawl)
     return SampleRun(settings, run_dir, crawl)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server and database for every flow the session runs in-process, telemetry off."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: False}), prefect_test_harness(server_startup_timeout=120):
+        yield

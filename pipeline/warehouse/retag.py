@@ -12,10 +12,12 @@ from revint.record import ReviewRecord, TaggedReview
 SQL = named_queries("retag.sql")
 
 
-def stale_reviews(con: duckdb.DuckDBPyConnection, version: str, *, everything: bool = False) -> list[ReviewRecord]:
+def stale_reviews(
+    con: duckdb.DuckDBPyConnection, version: str, *, everything: bool = False, limit: int | None = None
+) -> list[ReviewRecord]:
     """The reviews last tagged by another version than `version` (all of them with `everything`), with the
-    fields tagging reads."""
-    cursor = con.execute(SQL["stale_reviews"], {"everything": everything, "version": version})
+    fields tagging reads; the first `limit` of them in id order."""
+    cursor = con.execute(SQL["stale_reviews"], {"everything": everything, "version": version, "limit": limit})
     names = [column[0] for column in cursor.description or ()]
     records = []
     for row in cursor.fetchall():

@@ -65,6 +65,7 @@ class Reply:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: Mapping[str, str | Callable[[], str]] = field(default_factory=dict)  # a callable is read when served
+    delay: float = 0.0  # seconds before the reply is sent: a slow site
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class FixtureSite:
 
             def do_GET(self) -> None:
                 reply = site._reply(self.path, self.headers.get("User-Agent"))
+                time.sleep(reply.delay)
                 data = reply.body if isinstance(reply.body, bytes) else reply.body.encode("utf-8")
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
