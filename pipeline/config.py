@@ -114,14 +114,6 @@ class Config(_Strict):
     imports: list[ImportFolder] = []
     path: Path | None = Field(default=None, exclude=True)  # the file it was read from
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> Config:
-        names = [source.name for source in self.sources]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"source names must be unique: {', '.join(repeated)} (set `name` on each)")
-        return self
-
     def settings(self, base: Settings) -> Settings:
         return replace(base, db_path=self.warehouse) if self.warehouse else base
 
@@ -171,6 +163,13 @@ def load_config(given: Path | None = None) -> Config:
         config = Config.model_validate(data)
     except ValidationError as error:
         raise ConfigError("\n".join(_located(path, text, problem) for problem in error.errors())) from None
+    names = [source.name for source in config.sources]
+    for index, source in enumerate(config.sources):
+        if names.index(source.name) < index:
+            raise ConfigError(
+                f"{path}:{_line_of(text, ['sources', index])}: sources.{index}: another source is named "
+                f"{source.name!r}: set a unique `name` on each"
+            )
     return _anchored(config, path.resolve().parent).model_copy(update={"path": path})
 
 

@@ -7,6 +7,7 @@ schema is derived from these dataclasses (pipeline/warehouse/schema.py).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -71,6 +72,14 @@ class ReviewRecord:
         texts = {"pros": self.pros, "cons": self.cons, "advice": self.advice, "body": self.body}
         texts |= {f"factor:{name}": text for name, text in self.factor_texts.items()}
         return {name: text for name, text in texts.items() if text and text.strip()}
+
+    def content_hash(self) -> str:
+        """What the review says, as one hash: every field but where and when it was fetched and the language tagging
+        detects. Equal hashes: loading the review again would change nothing."""
+        row = self.to_json_dict()
+        for name in ("fetched_at", "url", "lang"):
+            del row[name]
+        return hashlib.sha1(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def to_json_dict(self) -> dict[str, Any]:
         row = dataclasses.asdict(self)

@@ -68,7 +68,9 @@ def arrow_tables(batch: list[TaggedReview]) -> dict[str, pa.Table]:
     mentions: list[tuple[Any, ...]] = []
     for tagged in batch:
         record, rid = tagged.review, tagged.review.review_id
-        reviews.append((rid, *(getattr(record, name) for name in REVIEW_COLUMNS), tagged.tagged_with))
+        reviews.append(
+            (rid, *(getattr(record, name) for name in REVIEW_COLUMNS), tagged.tagged_with, record.content_hash())
+        )
         for child in CHILD_TABLES:
             children[child.name].extend((rid, *entry) for entry in getattr(record, child.field).items())
         mentions.extend((rid, *(getattr(m, name) for name in MENTION_COLUMNS)) for m in tagged.mentions)

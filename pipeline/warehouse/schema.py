@@ -55,7 +55,9 @@ def _fields(cls: type) -> list[pa.Field]:
 
 
 REVIEW_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(ReviewRecord))
-REVIEW_SCHEMA: Final = pa.schema([_KEY, *_fields(ReviewRecord), pa.field("tagged_with", pa.string())])
+REVIEW_SCHEMA: Final = pa.schema(
+    [_KEY, *_fields(ReviewRecord), pa.field("tagged_with", pa.string()), pa.field("content_hash", pa.string())]
+)
 MENTION_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(Mention))
 MENTION_SCHEMA: Final = pa.schema([_KEY, *_fields(Mention)])
 PROFILE_COLUMNS: Final = tuple(name for name, _ in _scalar_fields(CompanyProfile))

@@ -20,7 +20,7 @@ _CHALLENGE: Final = re.compile(
 )
 _CAPTCHA: Final = re.compile(
     r"class=\"[^\"]*\b(g-recaptcha|h-captcha|cf-turnstile)\b|captcha-delivery\.com|px-captcha|"
-    r"<title>[^<]*captcha[^<]*</title>|are you a (human|robot)\??|êtes-vous un robot",
+    r"<title>[^<]*captcha[^<]*</title>",
     re.IGNORECASE,
 )
 _LOGIN_PATH: Final = re.compile(r"/(login|log-in|signin|sign-in|sign_in|connexion|auth|account/login)\b", re.I)
