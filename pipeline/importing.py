@@ -205,6 +205,7 @@ def read_document(document: Document, company: str | None = None) -> ParsedPage:
     """One document parsed as its kind says; ValueError when it cannot be read at all.
 
     `company` names the employer of an export that does not (Indeed and Kununu exports never do).
+    A CSV goes to its parser as a `csv.DictReader`, not a list, so that its rows can be read one at a time.
     """
     parsers = parsers_for(document.source)
     text = document.text()
@@ -212,11 +213,12 @@ def read_document(document: Document, company: str | None = None) -> ParsedPage:
         return parsers.parse_fetched(text, document.url, document.fetched_at)
     if document.kind == "page":
         return parsers.parse_page(text, canonical_url(text) or document.url, document.fetched_at)
-    if parsers.parse_export is None or document.kind not in parsers.export_formats:
+    parse_export = parsers.export_parser(document.kind)
+    if parse_export is None:
         formats = ", ".join(f".{name}" for name in sorted(parsers.export_formats)) or "none: give its saved pages"
         raise ValueError(f"not an export {parsers.name} has (its exports: {formats})")
-    data = json.loads(text) if document.kind == "json" else list(csv.DictReader(io.StringIO(text, newline="")))
-    return parsers.parse_export(data, document.url, document.fetched_at, company)
+    data = json.loads(text) if document.kind == "json" else csv.DictReader(io.StringIO(text, newline=""))
+    return parse_export(data, document.url, document.fetched_at, company)
 
 
 def canonical_url(html: str) -> str | None:

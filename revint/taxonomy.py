@@ -1,6 +1,7 @@
 """The theme taxonomy (../shared/taxonomy.md v1): ids, labels and the platforms' rating crosswalk."""
 
 import unicodedata
+from functools import lru_cache
 from typing import Final, Literal
 
 Polarity = Literal["positive", "negative"]
@@ -72,6 +73,7 @@ def normalize_label(label: str) -> str:
     return " ".join(bare.replace("’", "'").split())
 
 
+@lru_cache(maxsize=1024)  # a few dozen labels, looked up for each rating of each review an export holds
 def themes_for_rating_label(label: str) -> tuple[str, ...]:
     """The taxonomy themes a platform's sub-rating label stands for; () when unknown."""
     return _CROSSWALK.get(normalize_label(label), ())

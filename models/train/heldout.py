@@ -1,8 +1,12 @@
 """Evaluation on the held-out real reviews, annotated independently of the training data.
 
-References and gold labels live in models/evaluation/*.jsonl; the text comes from the held-out records of
-../shared/corpus, read by the caller (`python -m revint.pipeline.training heldout`, which writes
-models/evaluation/results.json with the rules tagger's figures beside the trained model's).
+References and gold labels live in models/evaluation/heldout_*.jsonl; the text comes from the held-out records
+of ../shared/corpus, read by the caller (`python -m revint.pipeline.training heldout`, which writes
+models/evaluation/results.json with the rules tagger's figures beside the trained model's). What is held out is
+what ../shared/corpus/HELDOUT.md lists (models/train/corpus.py reads it): the 33 glassdoor.fr employers, 120 of
+the 240 indeed.fr reviews — the other 120 are training data (models/annotations/indeed_fr_lidl.jsonl) — and the
+folders held out whole (the GraphQL captures, glassdoor-en-us-2025, glassdoor-en-brightdata). A reference to a
+review outside the held-out records it is given is refused, so that no released review is scored as held out.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ RESULTS = EVALUATION / "results.json"
 
 
 def heldout_units(reviews: Mapping[str, Mapping[str, ReviewRecord]]) -> Iterator[Example]:
-    """The annotated held-out units; `reviews` is dataset → review_id → record."""
+    """The annotated held-out units; `reviews` is dataset → review_id → record, of the held-out reviews only."""
     for path in sorted(EVALUATION.glob("heldout_*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             ref = json.loads(line)
-            text = reviews[ref["dataset"]][ref["review_id"]].sections()[ref["section"]][ref["start"] : ref["end"]]
+            review = reviews.get(ref["dataset"], {}).get(ref["review_id"])
+            if review is None:
+                raise ValueError(f"{path}:{number}: {ref['review_id']} is no held-out review of {ref['dataset']}")
+            text = review.sections()[ref["section"]][ref["start"] : ref["end"]]
             if unit_hash(text) != ref["sha1"]:
                 raise ValueError(f"{path}:{number}: the unit text changed (parser change?): re-align the references")
             labels = frozenset(f"{theme}/{polarity}" for theme, polarity in ref["labels"])

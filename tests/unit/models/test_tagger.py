@@ -3,6 +3,7 @@ languages and awkward input."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +14,9 @@ from revint.models.components import ThemeRules
 from revint.models.lang import detect_language
 from revint.models.lexicon import load_rules
 from revint.models.tagger import MODEL_DIR, ModelMissing, Tagger, TagInput, TagResult
+from revint.models.train.corpus import written_examples
 from revint.taxonomy import THEME_IDS
+from revint.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +40,19 @@ def labels(result: TagResult) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "section", "expected"),
     [
-        ("Manager à l'écoute, bonne ambiance", "pros", {("management", "positive"), ("culture", "positive")}),
-        ("Aucune évolution, salaire bas", "cons", {("career", "negative"), ("compensation", "negative")}),
-        ("Trop de réunions, process lourds", "cons", {("organization", "negative")}),
+        (
+            "Manager toujours à l'écoute, ambiance agréable",
+            "pros",
+            {("management", "positive"), ("culture", "positive")},
+        ),
+        (
+            "Pas d'évolution possible et salaire trop bas",
+            "cons",
+            {("career", "negative"), ("compensation", "negative")},
+        ),
+        ("Beaucoup trop de réunions et des process lourds", "cons", {("organization", "negative")}),
         ("Sous-effectif chronique, on court toute la journée", "cons", {("workload", "negative")}),
-        ("Télétravail 2 jours par semaine", "pros", {("work_life_balance", "positive")}),
+        ("Télétravail possible 3 jours par semaine", "pros", {("work_life_balance", "positive")}),
         ("Good pay but no raise in three years", "pros", {("compensation", "positive"), ("compensation", "negative")}),
         ("RAS", "cons", set()),
     ],
@@ -53,15 +64,15 @@ def test_taxonomy_examples_get_their_documented_labels(
 
 
 NEGATION_AND_MEANING = [
-    ("pas de télétravail", "pros", ("work_life_balance", "negative")),
+    ("pas de télétravail du tout", "pros", ("work_life_balance", "negative")),
     ("jamais de prime", "body", ("compensation", "negative")),
-    ("not bad pay", "cons", ("compensation", "positive")),
-    ("missions inintéressantes", "pros", ("job_content", "negative")),
-    ("aucun inconvénient, société très bien organisée", "cons", ("organization", "positive")),
-    ("aucune reconnaissance", "pros", ("management", "negative")),
-    ("pas de stress", "cons", ("workload", "positive")),
+    ("not bad pay, honestly", "cons", ("compensation", "positive")),
+    ("missions souvent inintéressantes", "pros", ("job_content", "negative")),
+    ("aucun inconvénient, une boîte vraiment bien organisée", "cons", ("organization", "positive")),
+    ("aucune reconnaissance des efforts", "pros", ("management", "negative")),
+    ("pas de stress au quotidien", "cons", ("workload", "positive")),
     ("no remote work, ever", "pros", ("work_life_balance", "negative")),
-    ("manque de formation", "pros", ("career", "negative")),
+    ("manque de formations internes", "pros", ("career", "negative")),
 ]
 
 
@@ -76,8 +87,8 @@ def test_negation_and_meaning_beat_the_section(
 # follows the section (a known limit, models/README.md: taking the rules' reading there loses accuracy on real
 # reviews).
 AGAINST_THE_SECTION = [
-    ("horaires à rallonge", "pros", ("work_life_balance", "negative")),
-    ("low pay", "pros", ("compensation", "negative")),
+    ("horaires à rallonge en période de fêtes", "pros", ("work_life_balance", "negative")),
+    ("really low pay for the role", "pros", ("compensation", "negative")),
 ]
 
 
@@ -90,14 +101,14 @@ def test_rules_read_negation_and_meaning_against_the_section(
 
 def test_an_opening_negation_against_the_section_gives_one_polarity(tagger: Tagger) -> None:
     """The rules' reading replaces the model's, so the model's "both polarities" cannot survive it."""
-    assert labels(tag(tagger, "pas de télétravail", "pros")) == {("work_life_balance", "negative")}
+    assert labels(tag(tagger, "pas de télétravail du tout", "pros")) == {("work_life_balance", "negative")}
 
 
 @pytest.mark.parametrize(
     ("text", "section"),
     [
-        ("pas de télétravail", "cons"),  # the section already says it
-        ("pas de télétravail", "body"),  # no section to read against
+        ("pas de télétravail du tout", "cons"),  # the section already says it
+        ("pas de télétravail du tout", "body"),  # no section to read against
         ("télétravail impossible", "pros"),  # does not open with a negation
         ("pas de télétravail ni de tickets restaurant ni de prime", "pros"),  # longer than a short phrase
     ],
@@ -109,7 +120,7 @@ def test_only_short_opening_negations_against_a_section_are_read_by_the_rules(te
 @pytest.mark.parametrize(
     ("text", "section", "reading"),
     [
-        ("pas de télétravail", "pros", "negative"),
+        ("pas de télétravail du tout", "pros", "negative"),
         ("aucun stress", "cons", "positive"),
         ("pas mal de stress", "cons", None),
     ],
@@ -154,11 +165,11 @@ def test_each_theme_recognised_as_a_concern_in_both_languages(tagger: Tagger, th
 
 
 def test_contrast_and_bullets_split_units_with_their_own_polarity(tagger: Tagger) -> None:
-    result = tag(tagger, "- très bonne ambiance mais salaire pas terrible\n- horaires flexibles", "pros")
+    result = tag(tagger, "- très bonne ambiance mais salaire pas terrible\n- des horaires assez souples", "pros")
     texts = {(m.theme, m.polarity): m.text for m in result.mentions}
     assert texts[("culture", "positive")] == "très bonne ambiance"
     assert texts[("compensation", "negative")] == "mais salaire pas terrible"
-    assert texts[("work_life_balance", "positive")] == "horaires flexibles"
+    assert texts[("work_life_balance", "positive")] == "des horaires assez souples"
     assert len({m.unit_index for m in result.mentions}) == 3
 
 
@@ -168,7 +179,7 @@ def test_mention_offsets_point_at_the_unit_text(tagger: Tagger) -> None:
         assert text[mention.start_char : mention.end_char] == mention.text
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "👍👍🔥", "RAS", "nothing", "super entreprise"])
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "👍👍🔥", "RAS", "nothing", "entreprise vraiment super"])
 def test_text_without_theme_gets_no_label(tagger: Tagger, text: str) -> None:
     assert tag(tagger, text, "cons").mentions == []
 
@@ -210,7 +221,8 @@ def test_informal_french_without_accents_in_capitals(tagger: Tagger) -> None:
 
 def test_results_come_back_in_input_order_across_languages(tagger: Tagger) -> None:
     items = [
-        TagInput(str(i), text) for i, text in enumerate(["Bon salaire", "Great team", "Die Leute sind sehr gut"] * 200)
+        TagInput(str(i), text)
+        for i, text in enumerate(["Bonne paie pour le secteur", "Great team", "Die Leute sind sehr gut"] * 200)
     ]
     results = list(tagger.tag(items))
     assert [r.id for r in results] == [str(i) for i in range(600)]
@@ -228,3 +240,16 @@ def test_a_damaged_model_is_an_error_naming_its_path(tmp_path: Path) -> None:
     (damaged / "revint_theme_classifier_v1" / "model" / "weights.npz").write_bytes(b"not a numpy archive")
     with pytest.raises(ModelMissing, match=f"{re.escape(str(damaged))} cannot be loaded"):
         Tagger(model_dir=damaged)
+
+
+def test_no_test_sentence_is_a_training_example() -> None:
+    """These tests prove behaviour on text the model was not trained on: no multi-word string of this file is a
+    written example as the model reads it (case and accents folded, spaces collapsed)."""
+
+    def key(text: str) -> str:
+        return " ".join(fold(text).split())
+
+    written = {key(example.text) for example in written_examples()}
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert sorted(text for text in strings if len(text.split()) > 1 and key(text) in written) == []

@@ -19,7 +19,7 @@ from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
 from revint.models.train.corpus import Example, annotated_units, load, written_examples
 from revint.models.train.evaluate import score
 from revint.models.train.fit import fit
-from revint.pipeline.training import GLASSDOOR_PAGES, glassdoor_reviews
+from revint.pipeline.training import GLASSDOOR_PAGES, corpus_reviews
 from revint.taxonomy import THEME_IDS
 
 SETTINGS = {
@@ -57,7 +57,7 @@ def test_written_examples_are_valid_and_cover_every_label() -> None:
 
 @pytest.mark.skipif(not GLASSDOOR_PAGES.exists(), reason="needs ../shared/corpus (the annotated reviews' text)")
 def test_annotations_resolve_to_real_units_and_dev_holds_real_reviews_only() -> None:
-    reviews = glassdoor_reviews()
+    reviews = corpus_reviews()
     real = list(annotated_units(reviews))  # raises on held-out reviews or shifted text
     themes = Counter(name.split("/")[0] for e in [*real, *written_examples()] for name in e.labels)
     assert len(real) >= 2000
