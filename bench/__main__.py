@@ -9,7 +9,10 @@ from pathlib import Path
 
 from bench.crawl import CORPUS_PAGES, crawl_figures
 from bench.figures import Figures, compared
+from bench.import_exports import import_exports_figures
+from bench.nightly import nightly_figures
 from bench.tagger import tagger_speed
+from bench.validity import company_validity
 from bench.warehouse import warehouse_figures
 from revint.models.tagger import Tagger
 from revint.pipeline import stages
@@ -97,12 +100,21 @@ def main() -> None:
         ],
     )
     _table("Tagger: sample-site review texts, one process", tagger_speed(settings))
+    validity = company_validity()
+    if validity:
+        _table("Tagger validity: held-out US employers, complaint share against their sub-rating", validity)
     _table("Warehouse", warehouse_figures())
     if GLASSDOOR_PAGES.exists():
         print("\nQuotes")
         print("\n".join(f"  {line}" for line in quote_precision(settings).lines()))
     else:
         print(f"\nQuotes: skipped, {GLASSDOOR_PAGES} is absent")
+    _table("Nightly flow: the sample site scaled to 210 companies, 10,650 reviews (seconds)", nightly_figures(settings))
+    exports = import_exports_figures(settings)
+    if exports:
+        _table("Import of the four real CSV exports (seconds)", exports)
+    else:
+        print("\nImport of the real CSV exports: skipped, ../shared/corpus is absent")
     crawl = crawl_figures(settings)
     if crawl:
         _table("Crawl: the 209 real glassdoor.fr pages from 127.0.0.1 (seconds)", crawl)

@@ -19,7 +19,7 @@ from revint.models.lang import detect_language
 from revint.models.lexicon import LANGUAGES
 from revint.record import Mention
 
-RULES_VERSION = "rules-v2"
+RULES_VERSION = "rules-v3"
 BATCH_SIZE = 256
 
 

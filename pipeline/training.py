@@ -249,10 +249,15 @@ def heldout() -> None:
     report = heldout_report(list(heldout_units(heldout_reviews())))
     for name, sets in report.items():
         for dataset, scores in sets.items():
+            if dataset == "calibration":
+                continue
+            weakest = ", ".join(f"{t} {scores['per_theme'][t]['f1']:.2f}" for t in ("workload", "job_content"))
             print(
-                f"{name:6} {dataset:24} units {scores['units']:5}  theme macro-F1 {scores['theme_macro_f1']:.3f}  "
-                f"polarity accuracy {scores['polarity_accuracy']:.3f}"
+                f"{name:24} {dataset:24} units {scores['units']:5}  theme macro-F1 {scores['theme_macro_f1']:.3f}  "
+                f"polarity accuracy {scores['polarity_accuracy']:.3f}  ({weakest})"
             )
+        for row in sets.get("calibration", []):
+            print(f"{name:24} evidence {row['evidence']}: {row['mentions']:5} mentions, precision {row['precision']}")
 
 
 def corpus() -> None:

@@ -29,7 +29,7 @@ from revint.models.train.fit import choose_thresholds, decide, fit, out_of_fold
 CONFIG = Path(__file__).parent / "config.cfg"
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "revint_themes"
 NAME = "revint_themes"
-VERSION = "1.2.0"
+VERSION = "2.0.0"
 
 
 def directory_megabytes(path: Path) -> float:

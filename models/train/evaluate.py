@@ -86,17 +86,45 @@ def gold(example: Example) -> Labels:
     return frozenset(tuple(name.split("/", 1)) for name in example.labels)  # type: ignore[misc]
 
 
-def predict(pipelines: Mapping[str, Language], examples: list[Example]) -> list[Labels]:
+def mentions(pipelines: Mapping[str, Language], examples: list[Example]) -> list[list[UnitMention]]:
     """What a pipeline (chosen by the example's language) finds in each example, over all its units."""
-    found: list[Labels] = []
+    found: list[list[UnitMention]] = []
     for example in examples:
         nlp = pipelines.get(example.lang, pipelines["fr"])
         doc = nlp.make_doc(example.text)
         doc._.section = example.section
         doc._.lang = example.lang
-        mentions: list[UnitMention] = nlp(doc)._.mentions or []
-        found.append(frozenset((m.theme, m.polarity) for m in mentions))
+        found.append(list(nlp(doc)._.mentions or []))
     return found
+
+
+def predict(pipelines: Mapping[str, Language], examples: list[Example]) -> list[Labels]:
+    return [frozenset((m.theme, m.polarity) for m in found) for found in mentions(pipelines, examples)]
+
+
+EVIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.96, 1.0001)
+
+
+def calibration(pipelines: Mapping[str, Language], examples: list[Example]) -> list[dict[str, Any]]:
+    """The reliability table: mentions binned by their evidence score, with the share of them the gold confirms
+    (same theme and polarity). Quotes are chosen by this score, so it must mean what it says."""
+    right: Counter[int] = Counter()
+    total: Counter[int] = Counter()
+    for example, found in zip(examples, mentions(pipelines, examples), strict=True):
+        for m in found:
+            if m.evidence is None:
+                continue
+            bin_ = next(i for i in range(len(EVIDENCE_BINS) - 1) if m.evidence < EVIDENCE_BINS[i + 1])
+            total[bin_] += 1
+            right[bin_] += f"{m.theme}/{m.polarity}" in example.labels
+    return [
+        {
+            "evidence": f"{EVIDENCE_BINS[i]:.2f}–{min(EVIDENCE_BINS[i + 1], 1.0):.2f}",
+            "mentions": total[i],
+            "precision": round(right[i] / total[i], 4) if total[i] else None,
+        }
+        for i in range(len(EVIDENCE_BINS) - 1)
+    ]
 
 
 def evaluate(pipelines: Mapping[str, Language], examples: list[Example]) -> Scores:

@@ -18,7 +18,7 @@ from typing import Any
 
 from revint.models.tagger import Tagger
 from revint.models.train.corpus import Example, unit_hash
-from revint.models.train.evaluate import evaluate
+from revint.models.train.evaluate import calibration, evaluate
 from revint.record import ReviewRecord
 
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
@@ -41,12 +41,17 @@ def heldout_units(reviews: Mapping[str, Mapping[str, ReviewRecord]]) -> Iterator
 
 
 def heldout_report(units: list[Example]) -> dict[str, Any]:
-    """Scores of the packaged model and of the rules, on all units and on each dataset, written to RESULTS."""
+    """Scores of the packaged model and of the rules, on all units and on each dataset, and the packaged model's
+    reliability table (`calibration`), written to RESULTS."""
     report: dict[str, Any] = {}
     taggers = {tagger.version: tagger for tagger in (Tagger(), Tagger(model_dir=None))}  # packaged model, rules
     for name, tagger in taggers.items():
         report[name] = {"all": evaluate(tagger.pipelines, units).to_json_dict()}
-        for dataset in sorted({u.group for u in units}):
-            report[name][dataset] = evaluate(tagger.pipelines, [u for u in units if u.group == dataset]).to_json_dict()
+        sets = {dataset: [u for u in units if u.group == dataset] for dataset in sorted({u.group for u in units})}
+        sets["english (all sets)"] = [u for u in units if u.lang == "en"]
+        for dataset, members in sets.items():
+            report[name][dataset] = evaluate(tagger.pipelines, members).to_json_dict()
+    model = Tagger()
+    report[model.version]["calibration"] = calibration(model.pipelines, units)
     RESULTS.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return report

@@ -17,7 +17,7 @@ from revint.models.features import Featurizer
 from revint.models.tagger import MODEL_DIR, Tagger, TagInput
 from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
 from revint.models.train.corpus import Example, annotated_units, load, written_examples
-from revint.models.train.evaluate import score
+from revint.models.train.evaluate import calibration, mentions, score
 from revint.models.train.fit import fit
 from revint.pipeline.training import GLASSDOOR_PAGES, corpus_reviews
 from revint.taxonomy import THEME_IDS
@@ -178,3 +178,17 @@ def test_a_polarity_read_elsewhere_decides_for_every_theme_of_the_unit() -> None
     model = ThemeModel(numpy.zeros((1, len(OUTPUTS))), numpy.zeros(len(OUTPUTS)), numpy.ones(1), THRESHOLDS, 0.95)
     row = _scores(work_life_balance__positive=0.97, work_life_balance__negative=0.97, career__positive=0.8)
     assert _decision(model, row, "pros", "negative") == {("work_life_balance", "negative"), ("career", "negative")}
+
+
+def test_the_reliability_table_bins_every_scored_mention_once_with_its_precision() -> None:
+    examples = [
+        Example("a", "fr", "cons", "Salaire bas, aucune augmentation", frozenset({"compensation/negative"}), "t"),
+        Example("b", "fr", "pros", "Bonne ambiance entre collègues", frozenset({"culture/positive"}), "t"),
+        Example("c", "en", "cons", "Managers never listen to the staff", frozenset({"culture/positive"}), "t"),
+    ]
+    pipelines = Tagger().pipelines
+    table = calibration(pipelines, examples)
+    scored = sum(1 for found in mentions(pipelines, examples) for m in found if m.evidence is not None)
+    assert sum(row["mentions"] for row in table) == scored >= 3
+    assert all(row["precision"] is None or 0.0 <= row["precision"] <= 1.0 for row in table)
+    assert [row["evidence"] for row in table][-1].endswith("1.00")
