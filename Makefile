@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint browser bench train heldout clean
+.PHONY: demo test test-fast lint browser bench stress train heldout clean
 
 $(STAMP): pyproject.toml
 	python3 -c 'import sys; assert sys.version_info >= (3, 11), "revint needs Python >= 3.11"'
@@ -35,6 +35,9 @@ test-fast: $(STAMP)  ## the suite without the subprocess runs (crawls, CLI, flow
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+stress: $(STAMP) browser  ## hostile input, random kills, concurrent use, security: one table (under 20 min)
+	$(PY) -m stress
 
 train: $(STAMP)  ## retrain the theme model from models/annotations (reads ../shared/corpus), seeded
 	$(PY) -m revint.pipeline.training train

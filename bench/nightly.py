@@ -15,6 +15,7 @@ from bench.figures import Figures, compared
 from revint.pipeline import nightly
 from revint.pipeline.config import Tagging
 from revint.pipeline.flows import dask_runner, nightly_flow, run_without_server, tag_chunk_task
+from revint.runfiles import FRESH_FILE
 from revint.settings import Settings
 
 COPIES = 30  # the sample site's 7 companies, 30 times over: 210 companies, 10,650 reviews
@@ -94,7 +95,7 @@ def dask_figures(reviews: Path, folder: Path, size: int = 500) -> Figures:
     for workers in (1, 2):
         run = nightly.SourceRun("bench", "sample", folder / str(workers))
         run.run_dir.mkdir(parents=True)
-        (run.run_dir / nightly.FRESH_FILE).write_bytes(reviews.read_bytes())
+        (run.run_dir / FRESH_FILE).write_bytes(reviews.read_bytes())
         chunks = nightly.cut_chunks(run, size)
         seconds[workers] = run_without_server(_tag_on_workers, chunks, workers)
     count = sum(1 for _ in reviews.open(encoding="utf-8"))

@@ -4,6 +4,7 @@ because finding a review in an archived page takes the spiders' parsers."""
 
 from __future__ import annotations
 
+import pickle
 import sys
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -12,7 +13,16 @@ from pathlib import Path
 from revint.archive import ArchivedPage, ArchiveWriter, read_archive
 from revint.pipeline.warehouse.db import write_session
 from revint.pipeline.warehouse.erasure import WarehouseErasure, forget_in_warehouse
-from revint.runfiles import REVIEWS_FILE, TAGGED_FILE, review_id_of, run_lock
+from revint.runfiles import (
+    CHUNKS_DIR,
+    FRESH_FILE,
+    KNOWN_IDS_FILE,
+    REVIEWS_FILE,
+    SPIDER_STATE,
+    TAGGED_FILE,
+    review_id_of,
+    run_lock,
+)
 from revint.settings import Settings
 from revint.spiders.parsers.registry import parsers_for
 
@@ -36,14 +46,16 @@ def forget_everywhere(settings: Settings, review_ids: list[str]) -> ErasureRepor
 
 
 def forget_in_run_files(runs_dir: Path, review_ids: set[str]) -> int:
-    """Rewrite every crawl run's JSON Lines files without the forgotten reviews; returns the lines removed.
+    """Rewrite every crawl run's JSON Lines files (a nightly run's fresh reviews and chunks too) without the
+    forgotten reviews, and its crawl state without their ids (`forget_in_crawl_state`); returns the lines removed.
 
     A file is rewritten under its run's lock (a crawl or tag stage writing the run holds it), so no line
     appended meanwhile is lost. A line that does not decode (torn by a crash) is kept as it is: it is not a
     whole review, and the stages that read the file cut it off themselves.
     """
     removed_in_all = 0
-    for path in sorted(p for name in (REVIEWS_FILE, TAGGED_FILE) for p in runs_dir.glob(f"*/{name}")):
+    names = (REVIEWS_FILE, TAGGED_FILE, FRESH_FILE, f"{CHUNKS_DIR}/*.jsonl")  # chunks: a nightly run cut short
+    for path in sorted(p for name in names for p in runs_dir.glob(f"*/{name}")):
         if not _lines_without(path, review_ids)[1]:
             continue  # read without the lock: most runs hold none of the reviews
         with _run_locked(path.parent):
@@ -52,7 +64,26 @@ def forget_in_run_files(runs_dir: Path, review_ids: set[str]) -> int:
             temporary.write_text("".join(kept), encoding="utf-8")
             temporary.replace(path)
         removed_in_all += removed
+    forget_in_crawl_state(runs_dir, review_ids)
     return removed_in_all
+
+
+def forget_in_crawl_state(runs_dir: Path, review_ids: set[str]) -> None:
+    """The ids out of what a crawl keeps to resume: the spider's saved state (the review ids it has seen, in
+    Scrapy's pickled `job/spider.state`) and a nightly run's list of the ids the warehouse held."""
+    for state in sorted(runs_dir.glob(f"*/job/{SPIDER_STATE}")):
+        with _run_locked(state.parent.parent):
+            saved = pickle.loads(state.read_bytes())  # revint's own file, written by Scrapy's SpiderState
+            seen = saved.get("seen_review_ids", set())
+            if seen & review_ids:
+                saved["seen_review_ids"] = seen - review_ids
+                temporary = state.with_suffix(".forget")
+                temporary.write_bytes(pickle.dumps(saved, protocol=4))
+                temporary.replace(state)
+    for known in sorted(runs_dir.glob(f"*/{KNOWN_IDS_FILE}")):
+        ids = known.read_text(encoding="utf-8").splitlines()
+        if set(ids) & review_ids:
+            known.write_text("".join(f"{rid}\n" for rid in ids if rid not in review_ids), encoding="utf-8")
 
 
 def _lines_without(path: Path, review_ids: set[str]) -> tuple[list[str], int]:

@@ -29,11 +29,9 @@ from revint.pipeline.sample_site import serve_sample_site
 from revint.pipeline.warehouse.changes import data_state, unchanged_reviews
 from revint.pipeline.warehouse.db import connect
 from revint.pipeline.warehouse.load import LoadSummary
-from revint.runfiles import REVIEWS_FILE, TAGGED_FILE, read_reviews
+from revint.runfiles import CHUNKS_DIR, FRESH_FILE, REVIEWS_FILE, TAGGED_FILE, read_reviews
 from revint.settings import Settings
 
-FRESH_FILE = "fresh.jsonl"  # the crawled reviews the warehouse lacks or holds in another version: those tagged
-CHUNKS_DIR = "chunks"  # the fresh reviews cut for the workers, and their tagged halves, until they are merged
 Status = Literal["ok", "blocked", "failed"]
 
 

@@ -26,6 +26,7 @@ from revint.pipeline.warehouse.search import rebuild_index
 from revint.record import ReviewRecord, TaggedReview
 from revint.runfiles import (
     ARCHIVE_DIR,
+    KNOWN_IDS_FILE,
     PROFILES_FILE,
     REVIEWS_FILE,
     intact_output,
@@ -192,7 +193,7 @@ def crawl_command(
     if delay == 0:
         scrapy_settings["AUTOTHROTTLE_ENABLED"] = False
     if options.get("mode", "full") == "nightly":
-        known = run_dir / "known_ids.txt"
+        known = run_dir / KNOWN_IDS_FILE
         # A generic spider's records carry their site's host as source (schema.org sites): ask for those too.
         sources = [spider_source(spider), *sorted({host_source(url) for url in start_urls})]
         ids = known_review_ids(settings.db_path, sources)

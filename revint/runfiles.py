@@ -24,6 +24,10 @@ REVIEWS_FILE: Final = "reviews.jsonl"
 PROFILES_FILE: Final = "company_profiles.jsonl"
 TAGGED_FILE: Final = "tagged.jsonl"
 ARCHIVE_DIR: Final = "archive"
+KNOWN_IDS_FILE: Final = "known_ids.txt"  # nightly mode: the ids the warehouse held when the crawl started
+SPIDER_STATE: Final = "spider.state"  # in the crawl's job folder: Scrapy's saved spider state (seen review ids)
+FRESH_FILE: Final = "fresh.jsonl"  # a nightly run's reviews to tag: new, or changed since the warehouse got them
+CHUNKS_DIR: Final = "chunks"  # those reviews cut for the tagging workers, and their tagged halves, until merged
 LOCK_FILE: Final = ".lock"
 
 

@@ -116,6 +116,10 @@ def write_session(db_path: Path, *, compact: bool = False) -> Iterator[duckdb.Du
     `compact` publishes a rewritten file instead of the draft: DuckDB only marks deleted rows, so after an
     erasure the draft would still hold the deleted text.
     """
+    if "?" in str(db_path):  # DuckDB reads what follows a "?" as options and writes its log elsewhere
+        raise NotAWarehouse(
+            f"{db_path}: DuckDB cannot write a warehouse whose path holds '?'; rename the folder or file"
+        )
     if db_path.exists():  # a path that is no warehouse is refused before anything is written; another version's
         with suppress(StaleWarehouse):  # warehouse is brought up to date by the writer below
             connect(db_path, read_only=True).close()

@@ -1,0 +1,1 @@
+"""`make stress`: the product under hostile input, random kills, concurrent use and attacks, in one table."""

@@ -1,0 +1,1 @@
+"""The seeded slices of `make stress` that the regular test suite runs."""
