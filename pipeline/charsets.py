@@ -57,7 +57,8 @@ def _guess(body: bytes, why: str) -> Decoded:
     """UTF-8 when the bytes are UTF-8, with no note: other encodings almost never make valid multi-byte sequences.
     UTF-8 with a few bad bytes (a page cut mid-character, a stray byte) is still UTF-8, its bad bytes replaced:
     charset-normalizer would read the whole page as cp1252 (é → Ã©). Anything else is charset-normalizer's pick
-    among CANDIDATES. ValueError when nothing fits (not text at all)."""
+    among CANDIDATES; when none fits a body without NUL bytes, UTF-8 again, bad bytes replaced. ValueError when
+    nothing fits (not text at all)."""
     if b"\x00" not in body:  # NUL bytes are UTF-16 or UTF-32, whose ASCII is valid UTF-8 too
         text = body.decode("utf-8", errors="replace")
         replaced = text.count(_REPLACEMENT) - body.count(_REPLACEMENT.encode())
@@ -68,6 +69,8 @@ def _guess(body: bytes, why: str) -> Decoded:
             plural = "s" if replaced > 1 else ""
             return Decoded(text, f"{why}; read as utf-8 (guessed), {replaced} undecodable sequence{plural} replaced")
     match = from_bytes(body, cp_isolation=list(CANDIDATES)).best()
+    if match is None and b"\x00" not in body:  # mostly ASCII with stray bytes: UTF-8 loses only those
+        return Decoded(text, f"{why}; read as utf-8 (guessed), {replaced} undecodable sequences replaced")
     if match is None:
         raise ValueError(f"{why}, and no encoding revint reads fits its bytes")
     encoding = codecs.lookup(match.encoding).name

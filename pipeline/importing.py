@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import lzma
 import tarfile
 import time
@@ -35,6 +34,7 @@ from revint.pipeline.warehouse.load import LoadSummary
 from revint.record import ReviewRecord, dumps, problem_code, problems
 from revint.runfiles import ARCHIVE_DIR, PROFILES_FILE, REVIEWS_FILE, TAGGED_FILE
 from revint.settings import Settings
+from revint.spiders.parsers import json_text
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.registry import parsers_for
 
@@ -48,6 +48,9 @@ MB: Final = 1_000_000
 # room for some 50,000 exported reviews, and keeps one document's parse under 0.4 GB.
 MAX_DOCUMENT_BYTES: Final = 20 * MB
 _UNREADABLE: Final = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, lzma.LZMAError)
+# A CSV cell may hold a whole review: Python's default limit (131,072 characters) would end the file at the first
+# long one, losing every row; under this one a too-long text is one row rejected by validation (MAX_TEXT_CHARS).
+csv.field_size_limit(MAX_DOCUMENT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def read_document(document: Document, company: str | None = None) -> ParsedPage:
     if parse_export is None:
         formats = ", ".join(f".{name}" for name in sorted(parsers.export_formats)) or "none: give its saved pages"
         raise ValueError(f"not an export {parsers.name} has (its exports: {formats})")
-    data = json.loads(text) if document.kind == "json" else csv.DictReader(io.StringIO(text, newline=""))
+    data = json_text.loads(text) if document.kind == "json" else csv.DictReader(io.StringIO(text, newline=""))
     return parse_export(data, document.url, document.fetched_at, company)
 
 
@@ -248,6 +251,9 @@ def parse_documents(
             parsed = read_document(document, company)
         except (ValueError, csv.Error) as error:
             report.failed.append(f"{document.path}: {error}")
+            continue
+        except RecursionError:  # JSON or markup nested thousands deep: no parser goes down that far
+            report.failed.append(f"{document.path}: nested too deeply to parse")
             continue
         report.errors.extend(f"{document.path}: {error}" for error in parsed.errors)
         if not parsed.records:

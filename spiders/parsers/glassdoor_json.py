@@ -7,7 +7,6 @@ Texts are HTML-escaped in both ("R&amp;D", "-&gt;"); `unescaped_text_keeping_par
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from typing import Any, Final
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
+from revint.spiders.parsers import json_text
 from revint.spiders.parsers.glassdoor_common import RATING_LABELS_EN, SOURCE, job_title, review_url, stars
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.values import (
@@ -59,7 +59,7 @@ def _apollo_cache(page_html: str) -> dict[str, Any]:
     if found is None:
         return {}
     try:
-        cache, _ = json.JSONDecoder().raw_decode(page_html, found.end())
+        cache = json_text.value_at(page_html, found.end())
     except ValueError:  # a truncated page cuts the cache short
         return {}
     return cache if isinstance(cache, dict) else {}

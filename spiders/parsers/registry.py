@@ -5,7 +5,6 @@ several formats, whose header says which (spiders.parsers.csv_export)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from revint.spiders.parsers import (
     glassdoor_overview,
     indeed,
     indeed_csv,
+    json_text,
     kununu,
     sample_site,
     schema_org,
@@ -59,7 +59,7 @@ class SourceParsers:
     def parse_fetched(self, text: str, url: str, fetched_at: datetime) -> ParsedPage:
         """A fetched body as the spider reads it; ValueError for JSON that does not parse."""
         if self.json_answers and self.parse_export is not None and _JSON_START.match(text):
-            return self.parse_export(json.loads(text), url, fetched_at, None)
+            return self.parse_export(json_text.loads(text), url, fetched_at, None)
         return self.parse_page(text, url, fetched_at)
 
 

@@ -20,6 +20,7 @@ from w3lib.encoding import html_to_unicode
 
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
+from revint.spiders.parsers import json_text
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.values import iso_or_french_date, number, text_collapsing_whitespace
 
@@ -58,21 +59,24 @@ def next_page_url(page: Selector, url: str) -> str | None:
 
 
 def element_text(node: Selector) -> str | None:
-    """The visible text under a node, one line per block element or `<br>`, spaces collapsed; None when blank."""
+    """The visible text under a node, one line per block element or `<br>`, spaces collapsed; None when blank.
+    Walked with a stack, not recursion: markup nested thousands deep is still read."""
     parts: list[str] = []
-
-    def walk(element: Any) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
+    stack: list[Any] = [("open", node.root)]
+    while stack:
+        step, item = stack.pop()
+        if step == "text":
+            parts.append(item)
+            continue
+        tag = item.tag if isinstance(item.tag, str) else ""
         if tag in _SKIPPED_TAGS or not tag:
-            return
+            continue
         block = "\n" if tag in _BLOCK_TAGS else ""
-        parts.extend([block, element.text or ""])
-        for child in element:
-            walk(child)
-            parts.append(child.tail or "")
-        parts.append(block)
-
-    walk(node.root)
+        parts.extend([block, item.text or ""])
+        stack.append(("text", block))
+        for child in reversed(item):
+            stack.append(("text", child.tail or ""))
+            stack.append(("open", child))
     return text_collapsing_whitespace("".join(parts))
 
 
@@ -112,7 +116,7 @@ def assigned_json(page: Selector, name: str) -> Any:
         match = assignment.search(script)
         if match:
             try:
-                return json.JSONDecoder(strict=False).raw_decode(script, match.end())[0]
+                return json_text.value_at(script, match.end())
             except json.JSONDecodeError as error:
                 raise ValueError(f"{name}: invalid JSON ({error})") from None
     raise ValueError(f"no {name} = … assignment in the page")
@@ -127,7 +131,7 @@ def json_ld(page: Selector) -> tuple[list[JsonObject], list[str]]:
     errors: list[str] = []
     for index, block in enumerate(page.xpath('//script[contains(@type, "ld+json")]/text()').getall(), start=1):
         try:
-            data = json.loads(block, strict=False)
+            data = json_text.loads(block, strict=False)
         except json.JSONDecodeError as error:
             errors.append(f"JSON-LD block {index}: invalid JSON ({error})")
             continue
