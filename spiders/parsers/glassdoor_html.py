@@ -20,6 +20,7 @@ from parsel import Selector
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
 from revint.spiders.parsers.glassdoor_common import SOURCE, job_title, review_url, stars
+from revint.spiders.parsers.structured import selector
 from revint.spiders.parsers.values import (
     iso_date,
     ratings_by_label,
@@ -74,7 +75,7 @@ _JS_DATE: Final = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4})")  # "Thu Dec 12
 
 def page_selector(html: str) -> Selector:
     """The page, with long texts unfolded: Glassdoor shows "start...<span class="d-none">rest</span>"."""
-    return Selector(text=_FOLD.sub("", html), type="html")
+    return selector(_FOLD.sub("", html))
 
 
 def review_blocks(page: Selector) -> list[tuple[str, Selector]]:

@@ -19,6 +19,7 @@ from parsel import Selector
 
 from revint.companies import CompanyProfile, canonical_company_id
 from revint.spiders.parsers.glassdoor_common import SOURCE
+from revint.spiders.parsers.structured import selector
 from revint.spiders.parsers.values import (
     abbreviated_count,
     text_collapsing_whitespace,
@@ -51,7 +52,7 @@ def parse_overview(html: str, url: str, fetched_at: datetime) -> CompanyProfile 
     """
     if FACTS_BOX not in html:  # most pages read are review pages: no need to parse them again
         return None
-    page = Selector(text=html, type="html")
+    page = selector(html)
     box = page.css(f"#{FACTS_BOX}")
     name = _company_name(page)
     if not box or not name:

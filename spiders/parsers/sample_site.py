@@ -10,6 +10,7 @@ from parsel import Selector
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
 from revint.spiders.parsers.page import ParsedPage
+from revint.spiders.parsers.structured import selector
 from revint.spiders.parsers.values import (
     iso_date,
     number,
@@ -72,7 +73,7 @@ def _review(node: Selector, company_name: str, url: str, fetched_at: datetime) -
 
 def parse_page(html: str, url: str, fetched_at: datetime) -> ParsedPage:
     """Records from one company review page; a malformed review block becomes an error, not an exception."""
-    page = Selector(text=html, type="html")
+    page = selector(html)
     company_name = _text(page, "h1.company-name")
     parsed = ParsedPage(company_name=company_name)
     next_href = page.css('link[rel="next"]::attr(href)').get() or page.css("a.pagination-next::attr(href)").get()

@@ -45,10 +45,63 @@ _URL_VALUE_ATTRIBUTES: Final = {
 
 
 def selector(html: str | bytes) -> Selector:
-    """An HTML selector; bytes are decoded by their BOM or declared charset (`<meta charset>`), else as UTF-8."""
+    """An HTML selector; bytes are decoded by their BOM or declared charset (`<meta charset>`), else as UTF-8.
+    Markup nested deeper than MAX_MARKUP_DEPTH is flattened first (`shallow_markup`)."""
     if isinstance(html, bytes):
         _, html = html_to_unicode(None, html)
-    return Selector(text=html, type="html")
+    return Selector(text=shallow_markup(html), type="html")
+
+
+MAX_MARKUP_DEPTH: Final = 1000  # real review pages nest under 60 levels; libxml2 drops all after about 2,000
+_TAG: Final = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID: Final = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)  # fmt: skip
+
+
+def shallow_markup(html: str, max_depth: int = MAX_MARKUP_DEPTH) -> str:
+    """`html` with its nesting cut back when it goes deeper than `max_depth`: libxml2 stops reading a page at about
+    2,000 levels and silently drops the rest, reviews included. A tag opened right inside one of the same name
+    (nothing but spaces between: `<div><div>…`) is dropped with its closing tag, so a page wrapped in thousands of
+    wrappers keeps its own markup; past that, tags opening deeper than `max_depth` are dropped (their text kept).
+    Pages that nest less come back unchanged."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match[2].lower() in _VOID or match[3]:
+            continue
+        depth = max(0, depth - 1) if match[1] else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= max_depth:
+        return html
+    kept: list[str] = []
+    last = 0
+    opened: list[tuple[str, bool]] = []  # per open tag: its name, and whether it is kept (its closing tag too)
+    for match in _TAG.finditer(html):
+        name = match[2].lower()
+        if name in _VOID or match[3]:
+            continue
+        between = html[last : match.start()]
+        kept.append(between)
+        last = match.end()
+        if match[1]:
+            if not opened or opened.pop()[1]:
+                kept.append(match[0])
+            continue
+        wrapper = bool(opened) and opened[-1][0] == name and not between.strip() and _kept_tail_opens(kept, name)
+        keep = not wrapper and sum(1 for _, k in opened if k) < max_depth
+        opened.append((name, keep))
+        if keep:
+            kept.append(match[0])
+    kept.append(html[last:])
+    return "".join(kept)
+
+
+def _kept_tail_opens(kept: list[str], name: str) -> bool:
+    """Whether the last piece of markup kept opens a `name` tag (what a repeated wrapper sits right inside)."""
+    for piece in reversed(kept):
+        if piece.strip():
+            return piece.lower().startswith(f"<{name}") and not piece.startswith("</")
+    return False
 
 
 def next_page_url(page: Selector, url: str) -> str | None:
