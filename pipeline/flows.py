@@ -297,7 +297,8 @@ def run_without_server(run: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -
     """Run a flow under Prefect's temporary local server: given time to start on a cold machine (its 20 s
     start-up can pass the default timeout) and sending no analytics. Prefect's own INFO lines are silenced for
     the rest of the process (the server stops at exit and says so): revint prints its progress itself."""
-    logging.getLogger("prefect").setLevel(logging.WARNING)
+    for name in ("prefect", "distributed"):  # Dask's scheduler logs in this process
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name, level in (("PREFECT_LOGGING_LEVEL", "WARNING"), ("DASK_DISTRIBUTED__LOGGING__DISTRIBUTED", "warning")):
         os.environ.setdefault(name, level)  # Dask's worker processes too
     offline = {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 120, PREFECT_SERVER_ANALYTICS_ENABLED: False}

@@ -21,7 +21,13 @@ from revint.pipeline.forget import forget_in_run_files
 from revint.pipeline.progress import Progress
 from revint.pipeline.warehouse.db import connect, write_session
 from revint.pipeline.warehouse.erasure import forgotten_among
-from revint.pipeline.warehouse.load import LoadSummary, apply_directory, load_batch, record_crawl_run
+from revint.pipeline.warehouse.load import (
+    LoadSummary,
+    apply_directory,
+    load_batch,
+    nothing_loaded,
+    record_crawl_run,
+)
 from revint.pipeline.warehouse.search import rebuild_index
 from revint.record import ReviewRecord, TaggedReview
 from revint.runfiles import (
@@ -342,12 +348,13 @@ def load_runs(settings: Settings, runs: list[RunToLoad]) -> LoadSummary:
     profiles = [profile for folder in folders for profile in read_profiles(folder / PROFILES_FILE)]
     with write_session(settings.db_path) as con:
         apply_directory(con, settings.company_directory)
-        loaded = load_batch(con, batch, profiles)
+        loaded = load_batch(con, batch, profiles) if batch or profiles else nothing_loaded(con)
         for run in runs:
             if run.crawl is not None:
                 row = run.crawl.as_run_row(run.started_at or datetime.now(UTC), loaded, run.seconds_tag)
                 record_crawl_run(con, row | {"seconds_load": time.monotonic() - started})
-        rebuild_index(con)
+        if batch or profiles:  # a night with nothing new leaves marts and index as they are
+            rebuild_index(con)
         taken_down = forgotten_among(con, [tagged.review.review_id for tagged in batch])
     if taken_down:  # a takedown holds in the run files too, not only in the warehouse
         for folder in {folder.parent for folder in folders}:

@@ -185,15 +185,26 @@ def load_tables(
         reviews_new=new,
         reviews_updated=updated,
         reviews_forgotten_skipped=tables["reviews"].num_rows - kept,
-        reviews_total=_scalar(con, "SELECT count(*) FROM reviews"),
-        mentions_total=_scalar(con, "SELECT count(*) FROM mentions"),
-        companies_total=_scalar(con, "SELECT count(*) FROM companies"),
         profiles_in_batch=profiles_in_batch,
         profiles_new=profiles_new,
-        profiles_total=_scalar(con, "SELECT count(*) FROM company_profiles"),
-        companies_with_sector=_scalar(con, "SELECT count(sector) FROM companies"),
         seconds=seconds,
+        **_totals(con),
     )
+
+
+def nothing_loaded(con: duckdb.DuckDBPyConnection) -> LoadSummary:
+    """What a load of an empty batch would report, without its marts refresh and checks: the warehouse's totals."""
+    return LoadSummary(0, 0, 0, 0, profiles_in_batch=0, profiles_new=0, seconds={}, **_totals(con))
+
+
+def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {
+        "reviews_total": _scalar(con, "SELECT count(*) FROM reviews"),
+        "mentions_total": _scalar(con, "SELECT count(*) FROM mentions"),
+        "companies_total": _scalar(con, "SELECT count(*) FROM companies"),
+        "profiles_total": _scalar(con, "SELECT count(*) FROM company_profiles"),
+        "companies_with_sector": _scalar(con, "SELECT count(sector) FROM companies"),
+    }
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
