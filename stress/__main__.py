@@ -6,10 +6,12 @@ security (stress/security.py). The regular test suite runs a small seeded slice 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from revint.pipeline.cli import no_usage_telemetry
@@ -30,15 +32,21 @@ COLUMNS = (
 )
 
 
-def _parts(seed: int) -> list[tuple[str, Callable[[Path], Outcome]]]:
-    from stress import concurrency, hostile, kills, security
+PARTS = (
+    ("hostile input", "hostile"),
+    ("random kills", "kills"),
+    ("concurrent use", "concurrency"),
+    ("security", "security"),
+)
 
-    return [
-        ("hostile input", lambda scratch: hostile.run(seed=seed, scratch=scratch)),
-        ("random kills", lambda scratch: kills.run(seed=seed, scratch=scratch)),
-        ("concurrent use", lambda scratch: concurrency.run(seed=seed, scratch=scratch)),
-        ("security", lambda scratch: security.run(seed=seed, scratch=scratch)),
-    ]
+
+def _parts(seed: int) -> list[tuple[str, Callable[[Path], Outcome]]]:
+    """Each part's `run(seed=…, scratch=…)`, by module name (stress/<module>.py)."""
+    parts = []
+    for name, module in PARTS:
+        run = importlib.import_module(f"stress.{module}").run
+        parts.append((name, partial(run, seed=seed)))
+    return parts
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -70,7 +78,7 @@ def main() -> int:
             print(f"stress: {name}…", file=sys.stderr, flush=True)
             folder = Path(scratch) / name.replace(" ", "-")
             folder.mkdir()
-            outcomes.append(run(folder))
+            outcomes.append(run(scratch=folder))
             print(f"stress: {name} done in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
     print(table(outcomes))
     failures = sum(outcome.failures for outcome in outcomes)
