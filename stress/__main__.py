@@ -40,13 +40,9 @@ PARTS = (
 )
 
 
-def _parts(seed: int) -> list[tuple[str, Callable[[Path], Outcome]]]:
+def _parts(seed: int) -> list[tuple[str, Callable[..., Outcome]]]:
     """Each part's `run(seed=…, scratch=…)`, by module name (stress/<module>.py)."""
-    parts = []
-    for name, module in PARTS:
-        run = importlib.import_module(f"stress.{module}").run
-        parts.append((name, partial(run, seed=seed)))
-    return parts
+    return [(name, partial(importlib.import_module(f"stress.{module}").run, seed=seed)) for name, module in PARTS]
 
 
 def table(outcomes: list[Outcome]) -> str:
