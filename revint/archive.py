@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -59,19 +61,49 @@ class ArchivedPage:
 
 
 class ArchiveWriter:
-    """Appends pages to one compressed file; each page is flushed so a crash loses at most the last one."""
+    """Appends pages to one compressed file; the compressing and writing happen in a thread of their own.
+
+    Compressing a review page (a few hundred KB) takes milliseconds, which zlib spends without holding the GIL: a
+    crawl parses the next page meanwhile. The page's JSON line is made by the caller, as that work holds the GIL
+    wherever it runs. Each page is flushed once written, so a crash loses at most the pages still queued (a
+    killed crawl starts over and fetches them again); `close` writes every page it was given. A failed write is
+    raised by the next `write` or by `close`.
+    """
+
+    QUEUED_PAGES_MAX: ClassVar = 32  # a crawl outpacing the disk waits rather than holding pages in memory
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file: IO[str] = gzip.open(path, "at", encoding="utf-8", compresslevel=5)  # noqa: SIM115 (open across writes)
+        # Level 2 takes half the CPU of level 5 for files 12 % larger (209 saved Glassdoor pages: 0.7 s against 1.3 s).
+        self._file = gzip.open(path, "ab", compresslevel=2)  # noqa: SIM115 (open across writes)
+        self._lines: queue.Queue[bytes | None] = queue.Queue(self.QUEUED_PAGES_MAX)
+        self._failure: Exception | None = None
+        self._thread = threading.Thread(target=self._write_queued, name=f"archive {path}", daemon=True)
+        self._thread.start()
 
     def write(self, page: ArchivedPage) -> None:
-        self._file.write(page.to_json_line() + "\n")
-        self._file.flush()
+        self._raise_failure()
+        self._lines.put(f"{page.to_json_line()}\n".encode())
 
     def close(self) -> None:
+        self._lines.put(None)
+        self._thread.join()
         self._file.close()
+        self._raise_failure()
+
+    def _write_queued(self) -> None:
+        while (line := self._lines.get()) is not None:
+            if self._failure is None:  # after a failure, lines are taken off the queue only, so writers never block
+                try:
+                    self._file.write(line)
+                    self._file.flush()
+                except Exception as failure:  # raised in the crawl's thread, by the next write or close
+                    self._failure = failure
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise OSError(f"writing the page archive {self.path} failed: {self._failure}") from self._failure
 
 
 def read_archive(path: Path) -> Iterator[ArchivedPage]:

@@ -82,7 +82,7 @@ class ReviewRecord:
         return hashlib.sha1(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def to_json_dict(self) -> dict[str, Any]:
-        row = dataclasses.asdict(self)
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # asdict would deep-copy every value
         row["review_id"] = self.review_id
         row["fetched_at"] = self.fetched_at.isoformat()
         row["review_date"] = self.review_date.isoformat() if self.review_date else None

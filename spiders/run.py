@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> None:
     settings = project_settings()
     settings.update(_pairs(args.settings), priority="cmdline")
     settings.set("REVINT_OUTPUT", args.output, priority="cmdline")
+    if not settings.getfloat("DOWNLOAD_DELAY") and not settings.getbool("AUTOTHROTTLE_ENABLED"):
+        # Without a delay, Scrapy (2.19, asyncio reactor) starts every request queued for a host at once, whatever
+        # CONCURRENT_REQUESTS_PER_DOMAIN says: a burst of CONCURRENT_REQUESTS connections to one host, which
+        # overflows a small server's listen backlog (each dropped connection then stalls for a second). Capping the
+        # whole crawl to the per-host figure gives the host what the settings promise.
+        settings.set("CONCURRENT_REQUESTS", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(args.spider, **_pairs(args.arguments))
     process.start()

@@ -23,6 +23,7 @@ LOG_LEVEL = "INFO"  # DEBUG would copy every scraped review into the crawl log
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+CONCURRENT_ITEMS = 1  # the item pipelines never wait: Scrapy's 100 would start 100 asyncio workers for each page
 META_COPY_WARN_SKIP_KEYS = ["retry_times"]  # counted by get_retry_request, which ReviewSpider uses on cut pages
 
 ITEM_PIPELINES = {

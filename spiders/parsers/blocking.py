@@ -15,23 +15,21 @@ _CHALLENGE: Final = re.compile(
     r"<title>\s*(just a moment|attention required|un instant|please wait|checking your browser|"
     r"vérification)[^<]*</title>|checking if the site connection is secure|"
     r"vérification que la connexion au site est sécurisée|cf-browser-verification|/cdn-cgi/challenge-platform/|"
-    r"_cf_chl_opt|enable javascript and cookies to continue",
-    re.IGNORECASE,
+    r"_cf_chl_opt|enable javascript and cookies to continue"
 )
 _CAPTCHA: Final = re.compile(
     r"class=\"[^\"]*\b(g-recaptcha|h-captcha|cf-turnstile)\b|captcha-delivery\.com|px-captcha|"
-    r"<title>[^<]*captcha[^<]*</title>",
-    re.IGNORECASE,
+    r"<title>[^<]*captcha[^<]*</title>"
 )
 _LOGIN_PATH: Final = re.compile(r"/(login|log-in|signin|sign-in|sign_in|connexion|auth|account/login)\b", re.I)
-_PASSWORD_FORM: Final = re.compile(r"<input[^>]+type=[\"']?password", re.IGNORECASE)
-_LOGIN_TITLE: Final = re.compile(r"<title>[^<]*(log ?in|sign ?in|connexion|se connecter)[^<]*</title>", re.I)
+_PASSWORD_FORM: Final = re.compile(r"<input[^>]+type=[\"']?password")
+_LOGIN_TITLE: Final = re.compile(r"<title>[^<]*(log ?in|sign ?in|connexion|se connecter)[^<]*</title>")
 
 
 def blocking(status: int, headers: dict[str, str], body: bytes, url: str, redirected: bool) -> Blocking | None:
     """What wall a response is, or None for an ordinary page (or an ordinary error). `headers` are lower-cased
     names; `redirected`: the request was redirected to `url`."""
-    head = body[:_HEAD_BYTES].decode("utf-8", "replace")
+    head = body[:_HEAD_BYTES].decode("utf-8", "replace").lower()  # the patterns are lower case: no IGNORECASE
     if headers.get("cf-mitigated", "").lower() == "challenge" or _CHALLENGE.search(head):
         return "anti_bot_challenge"
     if _CAPTCHA.search(head):
