@@ -465,8 +465,9 @@ def path_attempts(reviews: int, small: bool) -> list[Attempt]:
         Attempt("site into a folder named with quotes", ["site", "SITE"]),
         Attempt("digest", ["digest", "--format", "html"], FOLLOW_TABLES),
     ]
-    question_mark = [
-        replace(a, label=f"{a.label} (warehouse in a folder named 'what?')", folder="what?") for a in attempts
+    question_mark = [  # writers refuse it with a message (DuckDB reads a "?" as options): no change is due
+        replace(a, label=f"{a.label} (warehouse in a folder named 'what?')", folder="what?", reviews_after=None)
+        for a in attempts
     ]
     return attempts + (question_mark[1:2] if small else question_mark)
 
