@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from revint.models.components import UnitMention, units
 from revint.models.features import UnitEncoder
+from revint.models.language import french_tokenizer_pipeline
 from revint.models.theme_model import ThemeModel
 
 MODEL_DIR = "model"
@@ -92,7 +92,7 @@ def make_theme_classifier(nlp: Language, name: str) -> ThemeClassifier:
 
 def package(model: ThemeModel, meta: dict[str, Any]) -> Language:
     """The full tagging pipeline around trained weights: tokenizer → units → classifier."""
-    nlp = spacy.blank("fr")
+    nlp = french_tokenizer_pipeline()
     nlp.add_pipe("revint_units_v1")
     classifier = nlp.add_pipe("revint_theme_classifier_v1")
     assert isinstance(classifier, ThemeClassifier)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ import spacy
 from spacy.language import Language
 
 import revint.models.classifier  # registers the trained component
-import revint.models.components  # noqa: F401  (registers the rule components)
+import revint.models.components  # registers the rule components
+import revint.models.language  # noqa: F401  (registers the packaged pipeline's language)
 from revint.models.components import UnitMention
 from revint.models.lang import detect_language
 from revint.models.lexicon import LANGUAGES
@@ -77,6 +79,16 @@ def load_trained(model_dir: Path) -> Language:
         raise ModelMissing(
             f"the trained model at {model_dir} cannot be loaded: {type(error).__name__}: {error}"
         ) from error
+
+
+def trained_version(model_dir: Path = MODEL_DIR) -> str:
+    """The packaged pipeline's version as Tagger(model_dir).version says it, read from its meta.json alone (no
+    model load); ModelMissing when there is none."""
+    try:
+        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        return f"{meta['name']}-{meta['version']}"
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelMissing(f"no readable meta.json in {model_dir}: {error}") from error
 
 
 class Tagger:

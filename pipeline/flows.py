@@ -35,7 +35,7 @@ from prefect.states import Completed, Failed
 from prefect.tasks import Task
 from prefect_dask import DaskTaskRunner
 
-from revint.models.tagger import Tagger
+from revint.models.tagger import Tagger, trained_version
 from revint.pipeline import nightly, stages
 from revint.pipeline.config import Config, Tagging, load_config
 from revint.pipeline.importing import ImportSummary, import_paths
@@ -175,7 +175,7 @@ def _tag_all(
 ) -> list[stages.TagSummary]:
     """The fresh reviews of the crawled sources, tagged chunk by chunk on the Dask workers; a source whose chunk
     failed is marked failed (its chunks stay for the next attempt)."""
-    version = Tagger().version
+    version = trained_version()
     for run in runs:
         if run.status == "ok":
             nightly.keep_fresh(settings, run, version)

@@ -13,7 +13,7 @@ import pytest
 from revint.models.components import ThemeRules
 from revint.models.lang import detect_language
 from revint.models.lexicon import load_rules
-from revint.models.tagger import MODEL_DIR, ModelMissing, Tagger, TagInput, TagResult
+from revint.models.tagger import MODEL_DIR, ModelMissing, Tagger, TagInput, TagResult, trained_version
 from revint.models.train.corpus import written_examples
 from revint.taxonomy import THEME_IDS
 from revint.text import fold
@@ -232,6 +232,12 @@ def test_results_come_back_in_input_order_across_languages(tagger: Tagger) -> No
 def test_a_missing_model_is_an_error_naming_its_path(tmp_path: Path) -> None:
     with pytest.raises(ModelMissing, match=re.escape(str(tmp_path))):
         Tagger(model_dir=tmp_path)
+
+
+def test_the_version_read_from_the_package_metadata_is_the_loaded_taggers(tagger: Tagger, tmp_path: Path) -> None:
+    assert trained_version() == tagger.version
+    with pytest.raises(ModelMissing, match=re.escape(str(tmp_path))):
+        trained_version(tmp_path)
 
 
 def test_a_damaged_model_is_an_error_naming_its_path(tmp_path: Path) -> None:
