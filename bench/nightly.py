@@ -1,5 +1,6 @@
 """The nightly flow on the sample site scaled up: a first run, then a second with nothing new on the site; and
-tagging one large batch of chunks on 1 and on 2 Dask worker processes."""
+tagging one large batch of chunks on 1 and on 2 Dask worker processes: the real English exports (about 25,000
+reviews) where ../shared/corpus holds them, else the scaled-up sample site's reviews."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bench.figures import Figures, compared
 from revint.pipeline import nightly
 from revint.pipeline.config import Tagging
 from revint.pipeline.flows import dask_runner, nightly_flow, run_without_server, tag_chunk_task
+from revint.pipeline.training import HELDOUT_CSVS, TRAINING_CSVS, csv_reviews
 from revint.runfiles import FRESH_FILE
 from revint.settings import Settings
 
@@ -66,7 +68,8 @@ def nightly_figures(settings: Settings) -> Figures:
                 os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
         crawled = first.sources[0].crawl
         assert crawled is not None
-        workers = dask_figures(crawled.output, root / "chunks")
+        exports = english_exports(root / "exports.jsonl")
+        workers = dask_figures(exports or crawled.output, root / "chunks", 2000 if exports else 500)
     return [
         *workers,
         ("first run", first.seconds, f"{crawled.pages} pages, {first.tagged_reviews} reviews tagged, site and digest"),
@@ -89,7 +92,19 @@ def _tag_on_workers(chunks: list[Path], workers: int) -> float:
         return time.perf_counter() - started
 
 
-def dask_figures(reviews: Path, folder: Path, size: int = 500) -> Figures:
+def english_exports(path: Path) -> Path | None:
+    """The reviews of the four real English CSV exports (as `revint import` reads them) as a run's JSON lines at
+    `path`; None when ../shared/corpus lacks one of them."""
+    exports = (*TRAINING_CSVS, *HELDOUT_CSVS)
+    if not all(export.path.is_file() for export in exports):
+        return None
+    with path.open("w", encoding="utf-8") as out:
+        for _, record in csv_reviews(exports).values():
+            out.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")
+    return path
+
+
+def dask_figures(reviews: Path, folder: Path, size: int) -> Figures:
     """Tagging the same reviews in chunks of `size` on 1 and on 2 Dask workers (fresh chunk files each time)."""
     seconds = {}
     for workers in (1, 2):

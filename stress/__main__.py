@@ -1,12 +1,15 @@
 """`make stress`: every stress part in turn, then one table; exit status 1 when any bar is missed.
 
 Parts: hostile input (stress/hostile.py), random kills (stress/kills.py), concurrent use (stress/concurrency.py),
-security (stress/security.py). The regular test suite runs a small seeded slice of each (tests/stress/)."""
+security (stress/security.py). The regular test suite runs a small seeded slice of each (tests/stress/).
+The flows the parts run report to one temporary Prefect server started here, as a deployment's runs report to theirs,
+instead of each command starting its own."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import tempfile
 import time
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from revint.pipeline.cli import no_usage_telemetry
 from stress.outcome import Outcome
+from tests.support.prefect_server import prefect_server
 
 COLUMNS = (
     ("tried", "tried"),
@@ -68,7 +72,8 @@ def main() -> int:
     no_usage_telemetry()
     outcomes = []
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, prefect_server() as api:
+        os.environ["PREFECT_API_URL"] = api  # for the `revint` commands the parts start
         for name, run in _parts(args.seed):
             began = time.monotonic()
             print(f"stress: {name}…", file=sys.stderr, flush=True)

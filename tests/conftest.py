@@ -6,7 +6,6 @@ the command line, flows or notebooks in subprocesses): `pytest -m "not slow"` is
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from revint.pipeline import stages
 from revint.pipeline.sample_site import serve_sample_site
 from revint.settings import Settings
+from tests.support.prefect_server import prefect_server
 from tests.support.runs import SampleRun, temporary_settings
 
 INTEGRATION = Path(__file__).parent / "integration"
@@ -44,14 +44,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server and database for every flow the session runs in-process, telemetry off."""
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
-
-    with (
-        temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: False}),
-        prefect_test_harness(server_startup_timeout=120),
-    ):
-        yield
+def prefect_api() -> Iterator[str]:
+    """The API URL of one temporary Prefect server (per xdist worker) for every flow the session runs, in-process
+    or in a `revint` subprocess given it as PREFECT_API_URL."""
+    with prefect_server() as url:
+        yield url

@@ -1,11 +1,11 @@
-"""The whole chain: `revint demo` under Prefect without a server, run twice; resuming an interrupted tag."""
+"""The whole chain: `revint demo` run twice, its flows reporting to the session's Prefect server (test_wheel runs it
+without one, as a new user does); resuming an interrupted tag."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,23 +13,18 @@ import duckdb
 from revint.models.tagger import Tagger
 from revint.pipeline import stages
 from revint.runfiles import read_tagged
-from tests.support.runs import SampleRun
+from tests.support.runs import SampleRun, revint
 
 
-def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"REVINT_DATA_DIR": str(data_dir)}  # generated files only: the sample site is bundled
-    return subprocess.run(
-        [sys.executable, "-m", "revint.pipeline.cli", "demo"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-        check=False,
-    )
+def run_demo(data_dir: Path, prefect_api: str) -> subprocess.CompletedProcess[str]:
+    # generated files only under data_dir: the sample site is bundled
+    return revint("demo", env=os.environ | {"REVINT_DATA_DIR": str(data_dir), "PREFECT_API_URL": prefect_api})
 
 
-def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotently(tmp_path: Path) -> None:
-    first = run_demo(tmp_path)
+def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotently(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    first = run_demo(tmp_path, prefect_api)
     assert first.returncode == 0, first.stderr[-3000:]
     out = first.stdout
     assert out.count("Préoccupations récurrentes") == 3
@@ -42,7 +37,7 @@ def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotent
     assert f"theme mentions ({Tagger().version})" in out  # the trained tagger, not the rules
     assert "| INFO" not in first.stderr  # Prefect's own log lines stay quiet
 
-    second = run_demo(tmp_path)
+    second = run_demo(tmp_path, prefect_api)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "load    355 reviews (0 new); warehouse holds 355 reviews" in second.stdout
     con = duckdb.connect(str(tmp_path / "work" / "revint.duckdb"), read_only=True)

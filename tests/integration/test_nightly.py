@@ -67,7 +67,7 @@ def _shop(reviews: int, slug: str = "atelier") -> dict[str, str]:
 
 
 def test_a_failing_and_a_blocked_source_leave_the_others_loaded_then_a_second_run_tags_nothing(
-    prefect_harness: None, tmp_path: Path
+    prefect_api: str, tmp_path: Path
 ) -> None:
     with FixtureSite(_shop(30)) as good, FixtureSite({"/entreprise/x/avis": Reply(CHALLENGE, status=403)}) as walled:
         sources = [
@@ -96,7 +96,7 @@ def test_a_failing_and_a_blocked_source_leave_the_others_loaded_then_a_second_ru
 
 
 def test_a_crawl_stopped_by_its_timeout_is_retried_and_the_next_run_loses_and_duplicates_nothing(
-    prefect_harness: None, tmp_path: Path
+    prefect_api: str, tmp_path: Path
 ) -> None:
     slow = {path: Reply(page, delay=0.6) for path, page in _shop(120, "lente").items()}  # 12 pages, ~7 s
     with FixtureSite(slow) as site:

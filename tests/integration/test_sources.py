@@ -241,18 +241,38 @@ def test_parse_prints_each_of_the_1433_reviews_of_the_209_pages_once() -> None:
     assert "209 documents, 1433 reviews (104 duplicates), 0 without reviews" in done.stderr
 
 
-def test_import_loads_the_corpus_once_and_again_changes_nothing(tmp_path: Path) -> None:
-    pages, db = _corpus_pages(), tmp_path / "imported.duckdb"
-    first = revint("import", "glassdoor", str(pages), "--db", str(db), env=_in(tmp_path))
-    assert first.returncode == 0, first.stderr
-    assert "1433 reviews (1433 new, 0 updated)" in first.stdout
+@dataclass(frozen=True)
+class CorpusImport:
+    db: Path  # tests copy it before they write
+    stdout: str
+
+
+@pytest.fixture(scope="module")
+def corpus_import(tmp_path_factory: pytest.TempPathFactory) -> CorpusImport:
+    """The 209 real pages imported once into a warehouse of their own."""
+    folder = tmp_path_factory.mktemp("corpus-import")
+    done = revint("import", "glassdoor", str(_corpus_pages()), "--db", str(folder / "w.duckdb"), env=_in(folder))
+    assert done.returncode == 0, done.stderr
+    assert len(list((folder / "work" / "runs").glob("*-import-glassdoor"))) == 1
+    return CorpusImport(folder / "w.duckdb", done.stdout)
+
+
+def _copy(db: Path, to: Path) -> Path:
+    to.parent.mkdir(parents=True, exist_ok=True)
+    to.write_bytes(db.read_bytes())
+    return to
+
+
+def test_import_loads_the_corpus_once_and_again_changes_nothing(corpus_import: CorpusImport, tmp_path: Path) -> None:
+    assert "1433 reviews (1433 new, 0 updated)" in corpus_import.stdout
+    db = _copy(corpus_import.db, tmp_path / "imported.duckdb")
     counts = _warehouse_counts(db)
     assert counts[0] == 1433 and counts[1] > 1433
-    again = revint("import", "glassdoor", str(pages), "--db", str(db), env=_in(tmp_path))
+    again = revint("import", "glassdoor", str(_corpus_pages()), "--db", str(db), env=_in(tmp_path))
     assert again.returncode == 0, again.stderr
     assert "1433 reviews (0 new, 0 updated)" in again.stdout
     assert _warehouse_counts(db) == counts
-    assert len(list((tmp_path / "work" / "runs").glob("*-import-glassdoor"))) == 2
+    assert len(list((tmp_path / "work" / "runs").glob("*-import-glassdoor"))) == 1
 
 
 def _overview_pages() -> Path:
@@ -265,12 +285,15 @@ def _companies(db: Path) -> list[tuple[object, ...]]:
 
 
 def test_import_of_the_overview_pages_gives_reviewed_companies_their_sector_whichever_comes_first(
-    tmp_path: Path,
+    corpus_import: CorpusImport, tmp_path: Path
 ) -> None:
     reviews, overviews = _corpus_pages(), _overview_pages()
+    assert "0 documents without reviews, 0 skipped" in corpus_import.stdout
     found = {}
-    for order, paths in {"reviews first": [reviews, overviews], "overviews first": [overviews, reviews]}.items():
+    for order, paths in {"reviews first": [overviews], "overviews first": [overviews, reviews]}.items():
         db = tmp_path / order / "w.duckdb"
+        if order == "reviews first":
+            _copy(corpus_import.db, db)
         for path in paths:
             done = revint("import", "glassdoor", str(path), "--db", str(db), env=_in(tmp_path / order))
             assert "0 documents without reviews, 0 skipped" in done.stdout, done.stderr
