@@ -61,10 +61,10 @@ _VOID: Final = frozenset(
 
 def shallow_markup(html: str, max_depth: int = MAX_MARKUP_DEPTH) -> str:
     """`html` with its nesting cut back when it goes deeper than `max_depth`: libxml2 stops reading a page at about
-    2,000 levels and silently drops the rest, reviews included. A tag opened right inside one of the same name
-    (nothing but spaces between: `<div><div>…`) is dropped with its closing tag, so a page wrapped in thousands of
-    wrappers keeps its own markup; past that, tags opening deeper than `max_depth` are dropped (their text kept).
-    Pages that nest less come back unchanged."""
+    2,000 levels and silently drops the rest, reviews included. A tag opened right inside the very same tag
+    (same name and attributes, nothing but spaces between: `<div><div>…`) is dropped with its closing tag, so a page
+    wrapped in thousands of wrappers keeps its own markup, `<div class="a"><div class="b">` included; past that, tags
+    opening deeper than `max_depth` are dropped (their text kept). Pages that nest less come back unchanged."""
     depth = deepest = 0
     for match in _TAG.finditer(html):
         if match[2].lower() in _VOID or match[3]:
@@ -75,7 +75,7 @@ def shallow_markup(html: str, max_depth: int = MAX_MARKUP_DEPTH) -> str:
         return html
     kept: list[str] = []
     last = 0
-    opened: list[tuple[str, bool]] = []  # per open tag: its name, and whether it is kept (its closing tag too)
+    opened: list[bool] = []  # per open tag: whether it is kept (its closing tag too)
     for match in _TAG.finditer(html):
         name = match[2].lower()
         if name in _VOID or match[3]:
@@ -84,23 +84,23 @@ def shallow_markup(html: str, max_depth: int = MAX_MARKUP_DEPTH) -> str:
         kept.append(between)
         last = match.end()
         if match[1]:
-            if not opened or opened.pop()[1]:
+            if not opened or opened.pop():
                 kept.append(match[0])
             continue
-        wrapper = bool(opened) and opened[-1][0] == name and not between.strip() and _kept_tail_opens(kept, name)
-        keep = not wrapper and sum(1 for _, k in opened if k) < max_depth
-        opened.append((name, keep))
+        wrapper = bool(opened) and not between.strip() and _kept_tail_is(kept, match[0])
+        keep = not wrapper and sum(opened) < max_depth
+        opened.append(keep)
         if keep:
             kept.append(match[0])
     kept.append(html[last:])
     return "".join(kept)
 
 
-def _kept_tail_opens(kept: list[str], name: str) -> bool:
-    """Whether the last piece of markup kept opens a `name` tag (what a repeated wrapper sits right inside)."""
+def _kept_tail_is(kept: list[str], tag: str) -> bool:
+    """Whether the last piece of markup kept is the opening `tag` (what a repeated wrapper sits right inside)."""
     for piece in reversed(kept):
         if piece.strip():
-            return piece.lower().startswith(f"<{name}") and not piece.startswith("</")
+            return piece == tag
     return False
 
 

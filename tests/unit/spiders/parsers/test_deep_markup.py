@@ -31,3 +31,10 @@ def test_repeated_wrappers_collapse_to_one_and_other_deep_tags_are_cut_at_the_li
     alternating = "<b><i>" * MAX_MARKUP_DEPTH + "t" + "</i></b>" * MAX_MARKUP_DEPTH
     cut = shallow_markup(alternating)
     assert cut.count("<b>") + cut.count("<i>") == MAX_MARKUP_DEPTH and cut.count("</b>") == cut.count("<b>")
+
+
+def test_a_page_wrapped_thousands_deep_keeps_its_own_nested_blocks() -> None:
+    """Only a tag opened right inside the very same tag is a wrapper: `<div class="a"><div class="b">` stays."""
+    own = '<div class="review"><div class="factor"><h4>Gehalt</h4><p>gut</p></div></div>'
+    flat = shallow_markup("<body>" + "<div>" * (MAX_MARKUP_DEPTH + 5) + own + "</div>" * (MAX_MARKUP_DEPTH + 5))
+    assert flat == "<body><div>" + own + "</div>"
