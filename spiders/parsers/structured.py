@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import unquote, urljoin
 
+from lxml import etree
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
@@ -46,13 +47,18 @@ _URL_VALUE_ATTRIBUTES: Final = {
 
 def selector(html: str | bytes) -> Selector:
     """An HTML selector; bytes are decoded by their BOM or declared charset (`<meta charset>`), else as UTF-8.
-    Markup nested deeper than MAX_MARKUP_DEPTH is flattened first (`shallow_markup`)."""
+    A page whose tree reaches MAX_MARKUP_DEPTH levels (libxml2 may have dropped what followed) is read again
+    flattened (`shallow_markup`)."""
     if isinstance(html, bytes):
         _, html = html_to_unicode(None, html)
-    return Selector(text=shallow_markup(html), type="html")
+    page = Selector(text=html, type="html")
+    if _AT_DEPTH_LIMIT(page.root):
+        page = Selector(text=shallow_markup(html), type="html")
+    return page
 
 
 MAX_MARKUP_DEPTH: Final = 1000  # real review pages nest under 60 levels; libxml2 drops all after about 2,000
+_AT_DEPTH_LIMIT: Final = etree.XPath("/*" * MAX_MARKUP_DEPTH)  # the elements MAX_MARKUP_DEPTH levels down: in C
 _TAG: Final = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID: Final = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
