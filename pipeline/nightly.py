@@ -129,7 +129,12 @@ def tag_chunk(chunk: Path) -> stages.TagSummary:
     global _tagger
     if _tagger is None:
         _tagger = Tagger()
-    return stages.tag_reviews(chunk, tagged_chunk(chunk), _tagger)
+    return stages.tag_reviews(chunk, tagged_chunk(chunk), _tagger, lock=chunk_lock(chunk))
+
+
+def chunk_lock(chunk: Path) -> str:
+    """The lock file a chunk's tagging holds, beside it: its own, so that workers tag one run's chunks at once."""
+    return f".{chunk.stem}.lock"
 
 
 def merge_chunks(run: SourceRun) -> Path:

@@ -33,6 +33,7 @@ from revint.record import ReviewRecord, TaggedReview
 from revint.runfiles import (
     ARCHIVE_DIR,
     KNOWN_IDS_FILE,
+    LOCK_FILE,
     PROFILES_FILE,
     REVIEWS_FILE,
     intact_output,
@@ -280,10 +281,14 @@ def crawl(
     )
 
 
-def tag_reviews(reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None) -> TagSummary:
-    """Tag every section of every review; resumes after the last review already in `tagged_path`."""
+def tag_reviews(
+    reviews_path: Path, tagged_path: Path, tagger: Tagger | None = None, lock: str = LOCK_FILE
+) -> TagSummary:
+    """Tag every section of every review; resumes after the last review already in `tagged_path`. Holds the lock
+    file `lock` of its folder meanwhile: the run's own by default (forget waits for it); chunks tagged side by side
+    in one folder each hold their own."""
     tagger = tagger or Tagger()
-    with run_lock(tagged_path.parent), tagged_path.open("a", encoding="utf-8") as out:
+    with run_lock(tagged_path.parent, name=lock), tagged_path.open("a", encoding="utf-8") as out:
         done = _tagged_ids_after_crash(tagged_path)
         progress = Progress("tag", "reviews", total=_count_lines(reviews_path))
         progress.update(len(done))

@@ -108,10 +108,11 @@ def read_tagged(path: Path) -> list[TaggedReview]:
 
 
 class RunLock:
-    """An exclusive advisory lock (flock) on `<run>/.lock`, held from acquire() to release()."""
+    """An exclusive advisory lock (flock) on `<run>/.lock` (or another file `name` of the run), held from acquire()
+    to release()."""
 
-    def __init__(self, run_dir: Path) -> None:
-        self.path = run_dir / LOCK_FILE
+    def __init__(self, run_dir: Path, name: str = LOCK_FILE) -> None:
+        self.path = run_dir / name
         self.handle: IO[str] | None = None
 
     def acquire(self, on_wait: Callable[[], None] | None = None) -> None:
@@ -131,8 +132,8 @@ class RunLock:
 
 
 @contextmanager
-def run_lock(run_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    lock = RunLock(run_dir)
+def run_lock(run_dir: Path, on_wait: Callable[[], None] | None = None, name: str = LOCK_FILE) -> Iterator[None]:
+    lock = RunLock(run_dir, name)
     lock.acquire(on_wait)
     try:
         yield

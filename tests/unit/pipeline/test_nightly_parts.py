@@ -20,6 +20,7 @@ from revint.pipeline.nightly import (
     ConcernChange,
     NightlyReport,
     SourceRun,
+    chunk_lock,
     concern_changes,
     cut_chunks,
     host_locks,
@@ -27,6 +28,7 @@ from revint.pipeline.nightly import (
     mark_imported,
     merge_chunks,
     new_export_files,
+    tag_chunk,
     tagged_chunk,
 )
 from revint.pipeline.stages import CrawlSummary, TagSummary
@@ -34,7 +36,7 @@ from revint.pipeline.warehouse.changes import data_state
 from revint.pipeline.warehouse.db import connect
 from revint.pipeline.warehouse.load import load_batch
 from revint.record import ReviewRecord, TaggedReview, dumps
-from revint.runfiles import REVIEWS_FILE, TAGGED_FILE
+from revint.runfiles import REVIEWS_FILE, TAGGED_FILE, RunLock
 from revint.settings import Settings
 from tests.support.records import mention, review
 
@@ -153,6 +155,28 @@ def test_a_second_attempt_reuses_the_chunks_already_cut_not_their_tagged_halves(
     again = cut_chunks(run, 2)
     assert again == first
     assert [lines(chunk) for chunk in again] == [written[0:2], written[2:]]
+
+
+def test_a_chunk_is_tagged_while_another_chunk_of_the_same_run_is_being_tagged(tmp_path: Path) -> None:
+    """Each chunk holds a lock of its own, not the folder's: Dask workers tag one run's chunks side by side."""
+    run = source_run(tmp_path)
+    (run.run_dir / FRESH_FILE).write_text(
+        "".join(dumps(review(n, cons="Salaire trop bas")) + "\n" for n in range(4)), encoding="utf-8"
+    )
+    first, second = cut_chunks(run, 2)
+    busy = RunLock(first.parent, chunk_lock(first))
+    busy.acquire()  # a worker tagging the first chunk
+    try:
+        waiting, going = (threading.Thread(target=tag_chunk, args=(chunk,), daemon=True) for chunk in (first, second))
+        waiting.start()
+        going.start()
+        going.join(timeout=60)
+        assert not going.is_alive(), "tagging the second chunk waited for the first"
+        assert waiting.is_alive()  # the first chunk's own lock is held: a second tagging of it waits
+    finally:
+        busy.release()
+    waiting.join(timeout=60)
+    assert len(lines(tagged_chunk(second))) == len(lines(tagged_chunk(first))) == 2
 
 
 def test_merged_chunks_keep_their_order_and_the_chunks_and_fresh_file_go(tmp_path: Path) -> None:
