@@ -123,10 +123,9 @@ def load_runs_task(settings: Settings, runs: list[stages.RunToLoad]) -> LoadSumm
 
 
 def _publication_key(context: TaskRunContext, parameters: dict[str, object]) -> str:
-    """Unchanged data, unchanged definitions and the output still there: the last build stands."""
-    folder = parameters["folder"]
-    assert isinstance(folder, Path)
-    return f"{context.task.name}|{parameters['state']}|{folder}|{folder.exists() and any(folder.iterdir())}"
+    """Unchanged data, unchanged definitions, the same output folder: the last build stands (`_publish` rebuilds
+    an output that is gone)."""
+    return f"{context.task.name}|{parameters['state']}|{parameters['folder']}"
 
 
 @task(cache_key_fn=_publication_key, persist_result=True)
@@ -200,8 +199,14 @@ def _publish(settings: Settings, config: Config) -> tuple[str, str]:
     state = nightly.current_state(settings)
     if not state:
         return "no warehouse yet", "no warehouse yet"
-    site = site_task(settings, config, state, config.site_folder(settings))
-    digest = digest_task(settings, config, state, config.digest_folder(settings))
+    published = []
+    for publishing, folder in (
+        (site_task, config.site_folder(settings)),
+        (digest_task, config.digest_folder(settings)),
+    ):
+        gone = not (folder.exists() and any(folder.iterdir()))
+        published.append(publishing.with_options(refresh_cache=gone)(settings, config, state, folder))
+    site, digest = published
     return site, digest
 
 

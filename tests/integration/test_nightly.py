@@ -4,6 +4,7 @@ is retried and the next run completes without losing or duplicating a review."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,10 @@ def test_a_failing_and_a_blocked_source_leave_the_others_loaded_then_a_second_ru
             {"name": "down", "spider": "sample", "start_urls": ["http://127.0.0.1:9/x"], "delay": 0.0},
             {"name": "walled", "spider": "sample", "start_urls": [walled.url + "/entreprise/x/avis"], "delay": 0.0},
         ]
-        config = _config(tmp_path, sources)
+        site = tmp_path / "site"
+        config = _config(tmp_path, sources, site_dir=f'"{site}"')
         state, report = _run(config)
+        built = (site / "index.html").stat().st_mtime_ns
 
         assert state.is_failed()
         assert "down (failed)" in (state.message or "") and "walled (blocked)" in (state.message or "")
@@ -88,11 +91,16 @@ def test_a_failing_and_a_blocked_source_leave_the_others_loaded_then_a_second_ru
         assert _warehouse_counts(tmp_path) == (30, 30)
         assert "| walled | blocked:" in report.markdown()
 
-        again, second = _run(_config(tmp_path, sources[:1]))
+        again, second = _run(_config(tmp_path, sources[:1], site_dir=f'"{site}"'))
         assert again.is_completed()
         assert second.tagged_reviews == 0 and second.sources[0].unchanged == second.sources[0].crawl.reviews_written  # type: ignore[union-attr]
         assert second.load is not None and second.load.reviews_in_batch == 0
         assert _warehouse_counts(tmp_path) == (30, 30)
+        assert (site / "index.html").stat().st_mtime_ns == built  # nothing changed: the site was not built again
+
+        shutil.rmtree(site)  # an output gone is built again, whatever the cache says
+        assert _run(_config(tmp_path, sources[:1], site_dir=f'"{site}"'))[0].is_completed()
+        assert (site / "index.html").is_file()
 
 
 def test_a_crawl_stopped_by_its_timeout_is_retried_and_the_next_run_loses_and_duplicates_nothing(

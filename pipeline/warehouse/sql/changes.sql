@@ -6,6 +6,6 @@ SELECT review_id, content_hash, tagged_with FROM reviews WHERE list_contains($re
 
 -- name: data_state
 -- What the site and the digest are built from: it changes with every load that changes a review, a mention or a
--- company, and with every erasure.
+-- company's details, and with every erasure; not with a company merely seen again (last_seen: shown nowhere).
 SELECT (SELECT count(*) FROM reviews), (SELECT max(loaded_at) FROM reviews), (SELECT count(*) FROM mentions),
-       (SELECT count(*) FROM companies), (SELECT max(last_seen) FROM companies);
+       (SELECT hash(list(c ORDER BY c.company_id)) FROM (SELECT * EXCLUDE (last_seen) FROM companies) AS c);

@@ -396,3 +396,14 @@ def test_the_data_state_stays_when_nothing_is_loaded(con: duckdb.DuckDBPyConnect
     assert data_state(con) == before
     load_batch(con, [])
     assert data_state(con) == before
+
+
+def test_the_data_state_ignores_a_company_seen_again_but_not_a_change_of_its_details(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_batch(con, [TaggedReview(review(1), [mention()], TAGGER)])
+    before = data_state(con)
+    con.execute("UPDATE companies SET last_seen = last_seen + INTERVAL 1 DAY")  # a nightly crawl saw it again
+    assert data_state(con) == before
+    con.execute("UPDATE companies SET headquarters = 'Lyon'")
+    assert data_state(con) != before
