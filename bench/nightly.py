@@ -118,7 +118,7 @@ def dask_figures(reviews: Path, folder: Path, size: int) -> Figures:
     rate = {workers: timed[workers] / seconds[workers] for workers in (1, 2)}
     count = sum(1 for _ in reviews.open(encoding="utf-8"))
     return [
-        ("tag on 1 Dask worker", seconds[1], f"{timed[1]} of {count} reviews, {rate[1]:,.0f} reviews/s ({size} a chunk)"),
+        ("tag on 1 Dask worker", seconds[1], f"{timed[1]} of {count} reviews, {rate[1]:,.0f} reviews/s, by {size}"),
         ("tag on 2 Dask workers", seconds[2], f"{timed[2]} of {count} reviews, {rate[2]:,.0f} reviews/s"),
         ("speed-up, 2 workers over 1", rate[2] / rate[1], "reviews/s; goal ≥ 1.6 on this 2-core machine"),
     ]
