@@ -109,7 +109,11 @@ def main() -> None:
         print("\n".join(f"  {line}" for line in quote_precision(settings).lines()))
     else:
         print(f"\nQuotes: skipped, {GLASSDOOR_PAGES} is absent")
-    _table("Nightly flow: the sample site scaled to 210 companies, 10,650 reviews (seconds)", nightly_figures(settings))
+    _table(
+        "Nightly flow: the sample site scaled to 210 companies, 10,650 reviews; Dask tagging: the real English exports "
+        "where present (seconds)",
+        nightly_figures(settings),
+    )
     exports = import_exports_figures(settings)
     if exports:
         _table("Import of the four real CSV exports (seconds)", exports)
