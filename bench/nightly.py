@@ -9,6 +9,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 from prefect import flow
 
@@ -58,14 +59,9 @@ def nightly_figures(settings: Settings) -> Figures:
             f'digest_dir = "{root / "out" / "digests"}"\n[[sources]]\nspider = "sample"\ndelay = 0\n',
             encoding="utf-8",
         )
-        saved = {name: os.environ.get(name) for name in ("REVINT_SAMPLE_SITE", "REVINT_DATA_DIR")}
-        os.environ |= {"REVINT_SAMPLE_SITE": str(site), "REVINT_DATA_DIR": str(root / "data")}
-        try:
+        with patch.dict(os.environ, {"REVINT_SAMPLE_SITE": str(site), "REVINT_DATA_DIR": str(root / "data")}):
             first = _nightly(config)
             second = _nightly(config)
-        finally:
-            for name, value in saved.items():
-                os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
         crawled = first.sources[0].crawl
         assert crawled is not None
         exports = english_exports(root / "exports.jsonl")
