@@ -13,12 +13,10 @@ from stress.concurrency import run
 pytestmark = pytest.mark.slow  # a crawl, then a nightly command in a subprocess
 
 
-def test_reads_during_a_nightly_run_never_fail(
-    prefect_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PREFECT_API_URL", prefect_api)  # the command reports to the session's server
+@pytest.mark.usefixtures("commands_report_to_the_session_server")
+def test_reads_during_a_nightly_run_never_fail(tmp_path: Path) -> None:
     outcome = run(seed=0, readers=1, scratch=tmp_path, simultaneous=False)
 
     notes = "\n".join(outcome.notes)
-    assert outcome.tried > 0, notes
-    assert (outcome.lost, outcome.duplicated, outcome.failed_reads, outcome.crashes) == (0, 0, 0, 0), notes
+    assert outcome.tried > 0, notes  # reads made
+    assert outcome.failures == 0, notes  # failed reads, lost or duplicated reviews, crashes
