@@ -10,6 +10,19 @@ from revint.taxonomy import normalize_label
 
 SOURCE: Final = "glassdoor"
 
+# Glassdoor's JSON values (Apollo cache, GraphQL, the exports that copy them) → revint's.
+EMPLOYMENT_STATUS: Final = {
+    "REGULAR": "full_time",
+    "PART_TIME": "part_time",
+    "CONTRACT": "contract",
+    "INTERN": "intern",
+    "APPRENTICE": "apprentice",
+    "FREELANCE": "freelance",
+}
+RECOMMENDS: Final = {"POSITIVE": True, "NEGATIVE": False}
+CEO_APPROVAL: Final = {"APPROVE": "approve", "DISAPPROVE": "disapprove", "NO_OPINION": "no_opinion"}
+BUSINESS_OUTLOOK: Final = {"POSITIVE": "positive", "NEUTRAL": "neutral", "NEGATIVE": "negative"}
+
 # Glassdoor's JSON rating fields and the labels each site publishes for them (the platform_ratings keys).
 RATING_LABELS_FR: Final = {
     "ratingWorkLifeBalance": "Équilibre travail/vie privée",

@@ -38,8 +38,15 @@ from revint.spiders.parsers.csv_export import (
     stars,
     sub_ratings,
 )
-from revint.spiders.parsers.glassdoor_common import RATING_LABELS_EN, SOURCE, job_title
-from revint.spiders.parsers.glassdoor_json import _CEO, _EMPLOYMENT, _OUTLOOK, _RECOMMENDS
+from revint.spiders.parsers.glassdoor_common import (
+    BUSINESS_OUTLOOK,
+    CEO_APPROVAL,
+    EMPLOYMENT_STATUS,
+    RATING_LABELS_EN,
+    RECOMMENDS,
+    SOURCE,
+    job_title,
+)
 from revint.spiders.parsers.values import iso_date
 
 
@@ -145,11 +152,11 @@ def read_bright_data_row(row: Row, url: str, fetched_at: datetime, company_name:
             **sub_ratings(cells, _BRIGHT_DATA_RATINGS),
             job_title=job_title(cells["employee_job_title"]),
             location=_unless_placeholder(cell(cells, "employee_location")),
-            employment_status=_EMPLOYMENT.get(str(cell(cells, "employee_status")), status),
+            employment_status=EMPLOYMENT_STATUS.get(str(cell(cells, "employee_status")), status),
             is_current=is_current,
-            recommends=_RECOMMENDS.get(str(cell(cells, "flags_recommend_frend"))),
-            ceo_approval=_CEO.get(str(cell(cells, "flags_ceo_approval"))),
-            business_outlook=_OUTLOOK.get(str(cell(cells, "flags_business_outlook"))),
+            recommends=RECOMMENDS.get(str(cell(cells, "flags_recommend_frend"))),
+            ceo_approval=CEO_APPROVAL.get(str(cell(cells, "flags_ceo_approval"))),
+            business_outlook=BUSINESS_OUTLOOK.get(str(cell(cells, "flags_business_outlook"))),
         )
     )
 
@@ -185,10 +192,10 @@ def read_us_row(row: Row, url: str, fetched_at: datetime, company_name: str | No
             **sub_ratings(cells, _US_RATINGS),
             job_title=job_title(cells["job title"]),
             location=", ".join(filter(None, (cell(cells, "city"), cell(cells, "state")))) or None,
-            employment_status=_EMPLOYMENT.get(str(cell(cells, "Employement Status"))),
+            employment_status=EMPLOYMENT_STATUS.get(str(cell(cells, "Employement Status"))),
             is_current=_US_CURRENT.get(str(cell(cells, "isCurrent Job")).upper()),
-            ceo_approval=_CEO.get(str(cell(cells, "ratingCEO"))),
-            business_outlook=_OUTLOOK.get(str(cell(cells, "ratingBusinessoutlook"))),
+            ceo_approval=CEO_APPROVAL.get(str(cell(cells, "ratingCEO"))),
+            business_outlook=BUSINESS_OUTLOOK.get(str(cell(cells, "ratingBusinessoutlook"))),
         )
     )
 

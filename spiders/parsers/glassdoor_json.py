@@ -15,7 +15,17 @@ from typing import Any, Final
 from revint.companies import canonical_company_id
 from revint.record import ReviewRecord
 from revint.spiders.parsers import json_text
-from revint.spiders.parsers.glassdoor_common import RATING_LABELS_EN, SOURCE, job_title, review_url, stars
+from revint.spiders.parsers.glassdoor_common import (
+    BUSINESS_OUTLOOK,
+    CEO_APPROVAL,
+    EMPLOYMENT_STATUS,
+    RATING_LABELS_EN,
+    RECOMMENDS,
+    SOURCE,
+    job_title,
+    review_url,
+    stars,
+)
 from revint.spiders.parsers.page import ParsedPage
 from revint.spiders.parsers.values import (
     iso_date,
@@ -25,17 +35,6 @@ from revint.spiders.parsers.values import (
 )
 
 _APOLLO_STATE: Final = re.compile(r"__APOLLO_STATE__\s*=\s*")
-_EMPLOYMENT: Final = {
-    "REGULAR": "full_time",
-    "PART_TIME": "part_time",
-    "CONTRACT": "contract",
-    "INTERN": "intern",
-    "APPRENTICE": "apprentice",
-    "FREELANCE": "freelance",
-}
-_RECOMMENDS: Final = {"POSITIVE": True, "NEGATIVE": False}
-_CEO: Final = {"APPROVE": "approve", "DISAPPROVE": "disapprove", "NO_OPINION": "no_opinion"}
-_OUTLOOK: Final = {"POSITIVE": "positive", "NEUTRAL": "neutral", "NEGATIVE": "negative"}
 # Glassdoor's ISO 639-2 codes → the two-letter codes the tagger uses; others are kept as Glassdoor wrote them.
 _LANGUAGES: Final = {"fra": "fr", "eng": "en", "deu": "de", "spa": "es", "ita": "it", "nld": "nl", "por": "pt"}
 
@@ -122,11 +121,11 @@ def record_from_json(
         platform_ratings=platform_ratings,
         job_title=job_title(_named(review.get("jobTitle"), "text")),
         location=_named(review.get("location"), "name"),
-        employment_status=_EMPLOYMENT.get(str(review.get("employmentStatus"))),
+        employment_status=EMPLOYMENT_STATUS.get(str(review.get("employmentStatus"))),
         is_current=current if isinstance(current, bool) else None,
-        recommends=_RECOMMENDS.get(str(review.get("ratingRecommendToFriend"))),
-        ceo_approval=_CEO.get(str(review.get("ratingCeo"))),
-        business_outlook=_OUTLOOK.get(str(review.get("ratingBusinessOutlook"))),
+        recommends=RECOMMENDS.get(str(review.get("ratingRecommendToFriend"))),
+        ceo_approval=CEO_APPROVAL.get(str(review.get("ratingCeo"))),
+        business_outlook=BUSINESS_OUTLOOK.get(str(review.get("ratingBusinessOutlook"))),
         employer_responses=len(responses) if isinstance(responses, list) else None,
     )
 
