@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Final
 
 from revint.record import ReviewRecord
+from revint.spiders.parsers import glassdoor_common as common
 from revint.spiders.parsers.csv_export import (
     Cells,
     CsvFormat,
@@ -38,22 +39,13 @@ from revint.spiders.parsers.csv_export import (
     stars,
     sub_ratings,
 )
-from revint.spiders.parsers.glassdoor_common import (
-    BUSINESS_OUTLOOK,
-    CEO_APPROVAL,
-    EMPLOYMENT_STATUS,
-    RATING_LABELS_EN,
-    RECOMMENDS,
-    SOURCE,
-    job_title,
-)
 from revint.spiders.parsers.values import iso_date
 
 
 def _rating_columns(*columns: str) -> dict[str, str]:
     """Glassdoor's English rating labels by the columns that hold them, named in the labels' order: work/life
     balance, culture, diversity, career, compensation, senior management."""
-    return dict(zip(columns, RATING_LABELS_EN.values(), strict=True))
+    return dict(zip(columns, common.RATING_LABELS_EN.values(), strict=True))
 
 
 # --- Kaggle "Glassdoor Job Reviews" ----------------------------------------------------------------------------------
@@ -77,12 +69,12 @@ def read_kaggle_row(row: Row, url: str, fetched_at: datetime, company_name: str 
     is_current, status = employee_type(cell(cells, "current"))
     return identified(
         replace(
-            row_record(SOURCE, cells, "firm", company_name, url, fetched_at),
+            row_record(common.SOURCE, cells, "firm", company_name, url, fetched_at),
             review_date=day_month_year(cell(cells, "date_review")),
             **review_texts(cells, {"title": "headline", "pros": "pros", "cons": "cons"}),
             rating=stars(cells, "overall_rating"),
             **sub_ratings(cells, _KAGGLE_RATINGS),
-            job_title=job_title(cells["job_title"]),
+            job_title=common.job_title(cells["job_title"]),
             location=_kaggle_location(cell(cells, "location")),
             employment_status=status,
             is_current=is_current,
@@ -135,7 +127,7 @@ def read_bright_data_row(row: Row, url: str, fetched_at: datetime, company_name:
     written = (cell(cells, "rating_date") or "").strip('"')
     return identified(
         replace(
-            row_record(SOURCE, cells, "company_name", company_name, url, fetched_at),
+            row_record(common.SOURCE, cells, "company_name", company_name, url, fetched_at),
             source_review_id=review_id or "",  # Glassdoor's own: the review merges with the same one crawled
             url=permalink if permalink.startswith(("https://", "http://")) else url,
             review_date=iso_date(written) if written else None,
@@ -150,13 +142,13 @@ def read_bright_data_row(row: Row, url: str, fetched_at: datetime, company_name:
             ),
             rating=stars(cells, "rating_overall"),
             **sub_ratings(cells, _BRIGHT_DATA_RATINGS),
-            job_title=job_title(cells["employee_job_title"]),
+            job_title=common.job_title(cells["employee_job_title"]),
             location=_unless_placeholder(cell(cells, "employee_location")),
-            employment_status=EMPLOYMENT_STATUS.get(str(cell(cells, "employee_status")), status),
+            employment_status=common.EMPLOYMENT_STATUS.get(str(cell(cells, "employee_status")), status),
             is_current=is_current,
-            recommends=RECOMMENDS.get(str(cell(cells, "flags_recommend_frend"))),
-            ceo_approval=CEO_APPROVAL.get(str(cell(cells, "flags_ceo_approval"))),
-            business_outlook=BUSINESS_OUTLOOK.get(str(cell(cells, "flags_business_outlook"))),
+            recommends=common.RECOMMENDS.get(str(cell(cells, "flags_recommend_frend"))),
+            ceo_approval=common.CEO_APPROVAL.get(str(cell(cells, "flags_ceo_approval"))),
+            business_outlook=common.BUSINESS_OUTLOOK.get(str(cell(cells, "flags_business_outlook"))),
         )
     )
 
@@ -185,17 +177,17 @@ def read_us_row(row: Row, url: str, fetched_at: datetime, company_name: str | No
     cells = row_cells(row, _US_COLUMNS)
     return identified(
         replace(
-            row_record(SOURCE, cells, "Employeer Name", company_name, url, fetched_at),
+            row_record(common.SOURCE, cells, "Employeer Name", company_name, url, fetched_at),
             review_date=day_month_year(cell(cells, "reviewdate")),
             **review_texts(cells, {"title": "summary", "pros": "pros", "cons": "Cons"}),
             rating=stars(cells, "rating Overall"),
             **sub_ratings(cells, _US_RATINGS),
-            job_title=job_title(cells["job title"]),
+            job_title=common.job_title(cells["job title"]),
             location=", ".join(filter(None, (cell(cells, "city"), cell(cells, "state")))) or None,
-            employment_status=EMPLOYMENT_STATUS.get(str(cell(cells, "Employement Status"))),
+            employment_status=common.EMPLOYMENT_STATUS.get(str(cell(cells, "Employement Status"))),
             is_current=_US_CURRENT.get(str(cell(cells, "isCurrent Job")).upper()),
-            ceo_approval=CEO_APPROVAL.get(str(cell(cells, "ratingCEO"))),
-            business_outlook=BUSINESS_OUTLOOK.get(str(cell(cells, "ratingBusinessoutlook"))),
+            ceo_approval=common.CEO_APPROVAL.get(str(cell(cells, "ratingCEO"))),
+            business_outlook=common.BUSINESS_OUTLOOK.get(str(cell(cells, "ratingBusinessoutlook"))),
         )
     )
 
