@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -269,36 +270,43 @@ def test_ctrl_c_stops_the_crawl_cleanly_and_says_how_to_resume_and_a_killed_revi
                 text=True,
             )
             wait_for(lambda: site.held >= 1, "the crawl to reach the gate")
-            crawler = _crawler_pids()
-            assert len(crawler) == 1
+            (crawler,) = _crawlers_started_by(crawl.pid)  # this crawl's, whatever other tests run meanwhile
             crawl.send_signal(how)
             if how == signal.SIGKILL:
                 crawl.wait(timeout=10)
                 requested = len(site.paths())
                 site.release()  # the crawler, told to stop when revint died, finishes its requests in flight only
-                wait_for(lambda: not _crawler_pids(), "the crawler to stop")  # the crawler stopped with revint
+                wait_for(partial(_crawler_stopped, crawler), "the crawler to stop")  # it stopped with revint
                 assert len(site.paths()) - requested <= 2, site.paths()  # it did not carry on with the other pages
                 continue
             site.release()
             _, err = crawl.communicate(timeout=60)
             assert crawl.returncode == 130 and "Traceback" not in err, err
             assert "interrupted after" in err and "--resume " in err
-            assert not _crawler_pids()
+            assert _crawler_stopped(crawler)
             run_dir = err.split("--resume ")[1].split("`")[0]
             assert Path(run_dir, "job").is_dir()  # Scrapy saved its queue: the crawl can carry on
 
 
-def _crawler_pids() -> list[int]:
-    """The processes running revint's crawler (python -m revint.spiders.run), from /proc."""
+def _crawlers_started_by(parent: int) -> list[int]:
+    """The processes running revint's crawler (python -m revint.spiders.run) whose parent is `parent`, from /proc."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            command = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
+            parent_of = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        if b"revint.spiders.run" in command:
+        if parent_of == parent and not _crawler_stopped(int(proc.name)):
             found.append(int(proc.name))
     return found
+
+
+def _crawler_stopped(pid: int) -> bool:
+    """Whether process `pid` no longer runs revint's crawler (an exited one, even unreaped, has no command line)."""
+    try:
+        return b"revint.spiders.run" not in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True
 
 
 def test_forget_works_in_a_warehouse_whose_path_holds_a_quote(sample_run: SampleRun, tmp_path: Path) -> None:
