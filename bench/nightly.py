@@ -18,6 +18,7 @@ from revint.pipeline import nightly
 from revint.pipeline.config import Tagging
 from revint.pipeline.flows import dask_runner, nightly_flow, run_without_server, tag_chunk_task
 from revint.pipeline.training import HELDOUT_CSVS, TRAINING_CSVS, csv_reviews
+from revint.record import dumps
 from revint.runfiles import FRESH_FILE
 from revint.settings import Settings
 
@@ -96,7 +97,7 @@ def english_exports(path: Path) -> Path | None:
         return None
     with path.open("w", encoding="utf-8") as out:
         for _, record in csv_reviews(exports).values():
-            out.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")
+            out.write(dumps(record) + "\n")
     return path
 
 

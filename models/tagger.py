@@ -85,10 +85,13 @@ def trained_version(model_dir: Path = MODEL_DIR) -> str:
     """The packaged pipeline's version as Tagger(model_dir).version says it, read from its meta.json alone (no
     model load); ModelMissing when there is none."""
     try:
-        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        return f"{meta['name']}-{meta['version']}"
+        return _version(json.loads((model_dir / "meta.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError) as error:
         raise ModelMissing(f"no readable meta.json in {model_dir}: {error}") from error
+
+
+def _version(meta: Mapping[str, Any]) -> str:
+    return f"{meta['name']}-{meta['version']}"
 
 
 class Tagger:
@@ -102,7 +105,7 @@ class Tagger:
             self.pipelines = {lang: build_rules_pipeline(lang) for lang in LANGUAGES}
         else:
             trained = load_trained(model_dir)
-            self.version = f"{trained.meta['name']}-{trained.meta['version']}"
+            self.version = _version(trained.meta)
             self.pipelines = dict.fromkeys(LANGUAGES, trained)
 
     def tag_sections(self, sections: Mapping[str, str], lang: str) -> list[Mention]:

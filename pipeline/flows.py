@@ -199,15 +199,15 @@ def _publish(settings: Settings, config: Config) -> tuple[str, str]:
     state = nightly.current_state(settings)
     if not state:
         return "no warehouse yet", "no warehouse yet"
-    published = []
-    for publishing, folder in (
-        (site_task, config.site_folder(settings)),
-        (digest_task, config.digest_folder(settings)),
-    ):
-        gone = not (folder.exists() and any(folder.iterdir()))
-        published.append(publishing.with_options(refresh_cache=gone)(settings, config, state, folder))
-    site, digest = published
+    site = _published(site_task, settings, config, state, config.site_folder(settings))
+    digest = _published(digest_task, settings, config, state, config.digest_folder(settings))
     return site, digest
+
+
+def _published(publishing: Task[..., str], settings: Settings, config: Config, state: str, folder: Path) -> str:
+    """The task's output in `folder`: its cached build unless the folder is gone or empty."""
+    gone = not (folder.exists() and any(folder.iterdir()))
+    return publishing.with_options(refresh_cache=gone)(settings, config, state, folder)
 
 
 def _ended(report: nightly.NightlyReport, started: float) -> State[nightly.NightlyReport]:

@@ -29,6 +29,7 @@ from revint.pipeline.sample_site import serve_sample_site
 from revint.pipeline.warehouse.changes import data_state, unchanged_reviews
 from revint.pipeline.warehouse.db import connect
 from revint.pipeline.warehouse.load import LoadSummary
+from revint.record import dumps
 from revint.runfiles import CHUNKS_DIR, FRESH_FILE, REVIEWS_FILE, TAGGED_FILE, read_reviews
 from revint.settings import Settings
 
@@ -90,7 +91,7 @@ def keep_fresh(settings: Settings, run: SourceRun, tagger_version: str) -> None:
             con.close()
     fresh = [record for record in records if record.review_id not in unchanged]
     with (run.run_dir / FRESH_FILE).open("w", encoding="utf-8") as out:
-        out.writelines(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n" for record in fresh)
+        out.writelines(dumps(record) + "\n" for record in fresh)
     run.fresh, run.unchanged = len(fresh), len(unchanged)
 
 

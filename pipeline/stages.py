@@ -353,12 +353,13 @@ def load_runs(settings: Settings, runs: list[RunToLoad]) -> LoadSummary:
     profiles = [profile for folder in folders for profile in read_profiles(folder / PROFILES_FILE)]
     with write_session(settings.db_path) as con:
         apply_directory(con, settings.company_directory)
-        loaded = load_batch(con, batch, profiles) if batch or profiles else nothing_loaded(con)
+        anything = bool(batch or profiles)
+        loaded = load_batch(con, batch, profiles) if anything else nothing_loaded(con)
         for run in runs:
             if run.crawl is not None:
                 row = run.crawl.as_run_row(run.started_at or datetime.now(UTC), loaded, run.seconds_tag)
                 record_crawl_run(con, row | {"seconds_load": time.monotonic() - started})
-        if batch or profiles:  # a night with nothing new leaves marts and index as they are
+        if anything:  # a night with nothing new leaves marts and index as they are
             rebuild_index(con)
         taken_down = forgotten_among(con, [tagged.review.review_id for tagged in batch])
     if taken_down:  # a takedown holds in the run files too, not only in the warehouse
