@@ -35,7 +35,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import redirect_stderr
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
@@ -52,7 +51,9 @@ from revint.record import problem_code, problems
 from revint.settings import SHARED_CORPUS, Settings
 from revint.spiders.parsers import glassdoor_csv, indeed_csv
 from revint.spiders.parsers.registry import SOURCES
+from revint.spiders.parsers.structured import REVIEW_TYPES
 from stress.outcome import Outcome
+from tests.support.pages import FETCHED_AT, FIXTURES, REPO
 
 FULL_VARIANTS: Final = 1_000
 SMALL_VARIANTS: Final = 60
@@ -61,7 +62,6 @@ SMALL_IMPORTS: Final = 1
 CSV_ROWS: Final = 120  # rows kept of a large CSV export: its format, not its size, is what is tried here
 HUGE_TEXT_CHARS: Final = 5_000_000
 NESTING: Final = 10_000
-FETCHED_AT: Final = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 MARKUP_PAYLOADS: Final = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)")
 NAME_TRICKS: Final = (
@@ -85,8 +85,6 @@ MUTATIONS: Final = (
 )  # fmt: skip
 ONCE_PER_DOCUMENT: Final = frozenset({"huge-text", "emptied"})  # the first costly, the second the same each time
 
-REPO: Final = Path(__file__).resolve().parents[1]
-FIXTURES: Final = REPO / "tests" / "fixtures" / "sites"
 GRAPHQL_URL: Final = "https://www.glassdoor.com/Reviews/eBay-Reviews-E7853.htm"
 # fixture folder → (source, the URL its pages are read at)
 FIXTURE_SOURCES: Final = {
@@ -301,7 +299,7 @@ def review_entries(data: Any, listed_under: str | None) -> list[tuple[Any, Any]]
         kinds = set(kinds) if isinstance(kinds, list) else {kinds}
         return (
             value.get("__typename") == "EmployerReview"
-            or bool(kinds & {"Review", "EmployerReview"})
+            or bool(kinds & REVIEW_TYPES)
             or listed_under in ("items", "reviews", "review")
         )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from revint.pipeline.cli import no_usage_telemetry
 
 
 @contextmanager
@@ -13,7 +14,7 @@ def prefect_server() -> Iterator[str]:
 
     A `revint` subprocess given that URL as PREFECT_API_URL reports to this server instead of starting a temporary
     one of its own (about 10 s each), as a deployment's flow runs report to theirs."""
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    no_usage_telemetry()
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
