@@ -49,3 +49,10 @@ def prefect_api() -> Iterator[str]:
     or in a `revint` subprocess given it as PREFECT_API_URL."""
     with prefect_server() as url:
         yield url
+
+
+@pytest.fixture
+def commands_report_to_the_session_server(prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `revint` commands a test starts report their flows to the session's Prefect server, instead of each
+    starting a temporary one."""
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)

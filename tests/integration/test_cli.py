@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from revint.pipeline.warehouse.db import write_session
 from revint.pipeline.warehouse.load import load_batch
@@ -104,13 +105,14 @@ def test_large_tag_input_is_shared_between_processes_in_input_order() -> None:
     assert [json.loads(line)["id"] for line in pooled.stdout.splitlines()] == [str(n) for n in range(5000)]
 
 
-def test_retag_command_reports_what_it_did(sample_run: SampleRun, prefect_api: str, tmp_path: Path) -> None:
-    db, env = tmp_path / "copy.duckdb", os.environ | {"PREFECT_API_URL": prefect_api}
+@pytest.mark.usefixtures("commands_report_to_the_session_server")
+def test_retag_command_reports_what_it_did(sample_run: SampleRun, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
     db.write_bytes(sample_run.settings.db_path.read_bytes())
-    everything = revint("retag", "--all", "--db", str(db), env=env)
+    everything = revint("retag", "--all", "--db", str(db))
     assert everything.returncode == 0, everything.stderr
     assert f"retagged {sample_run.crawl.reviews_written} reviews" in everything.stdout
-    assert "retagged 0 reviews" in revint("retag", "--db", str(db), env=env).stdout
+    assert "retagged 0 reviews" in revint("retag", "--db", str(db)).stdout
 
 
 def test_ordinary_mistakes_get_a_clear_message_and_no_traceback(sample_run: SampleRun, tmp_path: Path) -> None:
@@ -240,10 +242,10 @@ def test_companies_sort_without_regard_to_case_and_accents_and_a_closed_pipe_is_
     assert reader.wait(timeout=60) == 0 and errors == ""
 
 
-def test_a_demo_that_crawls_no_review_is_an_error(prefect_api: str, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("commands_report_to_the_session_server")
+def test_a_demo_that_crawls_no_review_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "site" / "companies").mkdir(parents=True)
     env = os.environ | {"REVINT_DATA_DIR": str(tmp_path / "data"), "REVINT_SAMPLE_SITE": str(tmp_path / "site")}
-    env["PREFECT_API_URL"] = prefect_api
     done = revint("demo", env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"no review from the sample site in {tmp_path / 'site'}" in done.stderr

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from revint.models.tagger import Tagger
 from revint.pipeline import stages
@@ -16,15 +17,14 @@ from revint.runfiles import read_tagged
 from tests.support.runs import SampleRun, revint
 
 
-def run_demo(data_dir: Path, prefect_api: str) -> subprocess.CompletedProcess[str]:
+def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
     # generated files only under data_dir: the sample site is bundled
-    return revint("demo", env=os.environ | {"REVINT_DATA_DIR": str(data_dir), "PREFECT_API_URL": prefect_api})
+    return revint("demo", env=os.environ | {"REVINT_DATA_DIR": str(data_dir)})
 
 
-def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotently(
-    prefect_api: str, tmp_path: Path
-) -> None:
-    first = run_demo(tmp_path, prefect_api)
+@pytest.mark.usefixtures("commands_report_to_the_session_server")
+def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotently(tmp_path: Path) -> None:
+    first = run_demo(tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]
     out = first.stdout
     assert out.count("Préoccupations récurrentes") == 3
@@ -37,7 +37,7 @@ def test_demo_flow_crawls_tags_loads_and_prints_questions_then_reruns_idempotent
     assert f"theme mentions ({Tagger().version})" in out  # the trained tagger, not the rules
     assert "| INFO" not in first.stderr  # Prefect's own log lines stay quiet
 
-    second = run_demo(tmp_path, prefect_api)
+    second = run_demo(tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "load    355 reviews (0 new); warehouse holds 355 reviews" in second.stdout
     con = duckdb.connect(str(tmp_path / "work" / "revint.duckdb"), read_only=True)
