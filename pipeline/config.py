@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from revint.errors import ReportedError
 from revint.settings import Settings
@@ -35,23 +35,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_source(source: str) -> str:
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+    return source
+
+
+KnownSource = Annotated[str, AfterValidator(_known_source)]  # a source revint has a spider and parsers for
+
+
 class Source(_Strict):
     """One site (or one company on a site) the nightly flow crawls."""
 
-    spider: str
+    spider: KnownSource
     name: str = ""  # a label unique in the file; the spider's name by default
     start_urls: list[str] = []  # review pages; for schema_org also sitemaps or robots.txt
     company: str | None = None  # the company these URLs are about, for `revint backfill COMPANY`
     delay: Annotated[float, Field(ge=0)] | None = None  # seconds between requests (default: the settings')
     timeout_minutes: Annotated[float, Field(gt=0)] = 120.0  # a crawl still running then is stopped, then retried
     enabled: bool = True
-
-    @field_validator("spider")
-    @classmethod
-    def _known_spider(cls, spider: str) -> str:
-        if spider not in SOURCES:
-            raise ValueError(f"unknown spider {spider!r} (known: {', '.join(SOURCES)})")
-        return spider
 
     @field_validator("start_urls")
     @classmethod
@@ -82,16 +84,9 @@ class Source(_Strict):
 class ImportFolder(_Strict):
     """A folder of saved pages or exports (`revint import SOURCE FOLDER`) read by the nightly flow."""
 
-    source: str
+    source: KnownSource
     folder: Path
     company: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, source: str) -> str:
-        if source not in SOURCES:
-            raise ValueError(f"unknown source {source!r} (known: {', '.join(SOURCES)})")
-        return source
 
 
 class Tagging(_Strict):

@@ -85,7 +85,7 @@ def test_an_unknown_spider_is_reported_at_its_line(tmp_path: Path) -> None:
     text = '[[sources]]\nspider = "sample"\n\n[[sources]]\nspider = "nosuch"\nstart_urls = ["https://x.example/"]\n'
     path, message = config_error(tmp_path, text)
     assert message.startswith(f"{path}:5: sources.1.spider:")
-    assert "unknown spider 'nosuch'" in message and "kununu" in message
+    assert "unknown source 'nosuch'" in message and "kununu" in message
 
 
 def test_an_address_that_is_not_http_is_reported_at_its_line(tmp_path: Path) -> None:
