@@ -42,7 +42,7 @@ from revint.pipeline.importing import ImportSummary, import_paths
 from revint.pipeline.retag import RetagSummary, retag_batch
 from revint.pipeline.sample_site import serve_sample_site
 from revint.pipeline.warehouse.load import LoadSummary
-from revint.runfiles import FRESH_FILE, TAGGED_FILE, read_reviews
+from revint.runfiles import TAGGED_FILE
 from revint.settings import Settings
 
 
@@ -239,7 +239,7 @@ def nightly_flow(
     report.sources = _crawl_all(settings, config, mode, companies)
     report.tag = _tag_all(settings, report.sources, config, dask_runner(config.tagging, dask_address, workers))
     ready = [run for run in report.sources if run.status == "ok" and run.crawl is not None]
-    touched = {r.company_id for run in ready for r in read_reviews(run.run_dir / FRESH_FILE)}
+    touched = {company for run in ready for company in run.fresh_companies}
     before, names = nightly.warehouse_concerns(settings, touched)
     to_load = [stages.RunToLoad([nightly.merge_chunks(run)], run.crawl, report.started_at) for run in ready]
     if to_load:

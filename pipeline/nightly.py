@@ -48,6 +48,7 @@ class SourceRun:
     crawl: stages.CrawlSummary | None = None
     fresh: int = 0  # reviews new or changed: tagged and loaded
     unchanged: int = 0  # reviews the warehouse holds exactly so: neither tagged nor loaded again
+    fresh_companies: set[str] = field(default_factory=set)  # the companies of the fresh reviews
     chunks: list[Path] = field(default_factory=list)
 
 
@@ -80,7 +81,7 @@ def crawl_source(settings: Settings, source: Source, run_dir: Path, mode: stages
 
 def keep_fresh(settings: Settings, run: SourceRun, tagger_version: str) -> None:
     """Write the run's reviews to tag (FRESH_FILE): those the warehouse lacks, holds in another version, or has
-    tagged with another tagger; count the others as unchanged."""
+    tagged with another tagger; count the others as unchanged and note the fresh ones' companies."""
     records = list(read_reviews(run.run_dir / REVIEWS_FILE))
     unchanged: set[str] = set()
     if settings.db_path.exists() and records:
@@ -93,6 +94,7 @@ def keep_fresh(settings: Settings, run: SourceRun, tagger_version: str) -> None:
     with (run.run_dir / FRESH_FILE).open("w", encoding="utf-8") as out:
         out.writelines(dumps(record) + "\n" for record in fresh)
     run.fresh, run.unchanged = len(fresh), len(unchanged)
+    run.fresh_companies = {record.company_id for record in fresh}
 
 
 def cut_chunks(run: SourceRun, size: int) -> list[Path]:
