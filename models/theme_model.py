@@ -13,6 +13,7 @@ almost never carry both (6 of 3,370 real training units).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -33,7 +34,8 @@ SETTINGS_FILE = "settings.json"
 class Found(NamedTuple):
     """A label found in a unit. `score` is the theme's (the likelier of its two labels, which the threshold
     reads); `evidence` how sure the model is that the unit, on its own, states this theme with this polarity:
-    the chosen label's probability times the probability that the unit's polarity is this one."""
+    the chosen label's probability times the probability that the unit's polarity is this one, calibrated
+    (`ThemeModel.calibration`) so that mentions at evidence p are right about p of the time."""
 
     theme: str
     polarity: Polarity
@@ -48,6 +50,9 @@ class ThemeModel:
     idf: numpy.ndarray  # (N_FEATURES,) float32, used by the featurizer
     thresholds: dict[str, float]  # per theme
     both_threshold: float = 0.95
+    # evidence = sigmoid(slope * logit(raw evidence) + intercept), fitted on out-of-fold mentions
+    # (train/fit.py calibrate); (1, 0) leaves the raw evidence
+    calibration: tuple[float, float] = (1.0, 0.0)
 
     def probabilities(self, batch: FeatureBatch) -> numpy.ndarray:
         """(units, outputs) probabilities: the sparse product of the batch with the weights, in bulk."""
@@ -56,6 +61,14 @@ class ThemeModel:
         contributions = self.weights[batch.indices] * batch.weights[:, None]
         logits = numpy.add.reduceat(contributions, batch.indptr[:-1], axis=0) + self.bias  # units are never empty
         return 1.0 / (1.0 + numpy.exp(-logits))
+
+    def calibrated(self, raw: float) -> float:
+        """The evidence a raw evidence (product of probabilities) stands for, through the calibration map."""
+        slope, intercept = self.calibration
+        if (slope, intercept) == (1.0, 0.0):
+            return raw
+        raw = min(max(raw, 1e-6), 1.0 - 1e-6)
+        return 1.0 / (1.0 + math.exp(-(slope * math.log(raw / (1.0 - raw)) + intercept)))
 
     def labels(self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None) -> list[Found]:
         """The (theme, polarity) labels found in one unit of a section; `polarity`, when given, is the unit's,
@@ -74,8 +87,8 @@ class ThemeModel:
             if polarity is None and min(positive, negative) >= self.both_threshold:
                 both = positive + negative
                 found += [
-                    Found(theme, "positive", positive, positive * positive / both),
-                    Found(theme, "negative", negative, negative * negative / both),
+                    Found(theme, "positive", positive, self.calibrated(positive * positive / both)),
+                    Found(theme, "negative", negative, self.calibrated(negative * negative / both)),
                 ]
                 continue
             chosen = unit_polarity or ("negative" if negative > positive else "positive")
@@ -86,7 +99,7 @@ class ThemeModel:
                 agreement = complaint if chosen == "negative" else 1.0 - complaint
             else:
                 agreement = label / (positive + negative)
-            found.append(Found(theme, chosen, max(positive, negative), label * agreement))
+            found.append(Found(theme, chosen, max(positive, negative), self.calibrated(label * agreement)))
         return found
 
     def to_disk(self, path: Path) -> None:
@@ -94,7 +107,12 @@ class ThemeModel:
         numpy.savez_compressed(
             path / WEIGHTS_FILE, weights=self.weights.astype(numpy.float16), bias=self.bias, idf=self.idf
         )
-        settings = {"outputs": OUTPUTS, "thresholds": self.thresholds, "both_threshold": self.both_threshold}
+        settings = {
+            "outputs": OUTPUTS,
+            "thresholds": self.thresholds,
+            "both_threshold": self.both_threshold,
+            "evidence_calibration": list(self.calibration),
+        }
         (path / SETTINGS_FILE).write_text(json.dumps(settings, indent=1), encoding="utf-8")
 
     @classmethod
@@ -108,4 +126,12 @@ class ThemeModel:
                 raise ValueError(f"{path}: weights of shape {weights.shape}, expected {(N_FEATURES, len(OUTPUTS))}")
             if "both_threshold" not in settings:
                 raise ValueError(f"{path}: packaged by an older revint (before 1.1.0): retrain it with `make train`")
-            return cls(weights, arrays["bias"], arrays["idf"], settings["thresholds"], settings["both_threshold"])
+            slope, intercept = settings.get("evidence_calibration", (1.0, 0.0))  # none before 2.1.0: raw evidence
+            return cls(
+                weights,
+                arrays["bias"],
+                arrays["idf"],
+                settings["thresholds"],
+                settings["both_threshold"],
+                (float(slope), float(intercept)),
+            )

@@ -257,7 +257,10 @@ def heldout() -> None:
                 f"polarity accuracy {scores['polarity_accuracy']:.3f}  ({weakest})"
             )
         for row in sets.get("calibration", []):
-            print(f"{name:24} evidence {row['evidence']}: {row['mentions']:5} mentions, precision {row['precision']}")
+            print(
+                f"{name:24} evidence {row['evidence']}: {row['mentions']:5} mentions, "
+                f"mean evidence {row['mean_evidence']}, precision {row['precision']}"
+            )
 
 
 def corpus() -> None:

@@ -24,12 +24,12 @@ from spacy.util import load_config
 from revint.models.classifier import package
 from revint.models.train.corpus import Example
 from revint.models.train.evaluate import evaluate, gold, score
-from revint.models.train.fit import choose_thresholds, decide, fit, out_of_fold
+from revint.models.train.fit import calibrate, choose_thresholds, decide, fit, out_of_fold
 
 CONFIG = Path(__file__).parent / "config.cfg"
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "revint_themes"
 NAME = "revint_themes"
-VERSION = "2.0.0"
+VERSION = "2.1.0"
 
 
 def directory_megabytes(path: Path) -> float:
@@ -48,7 +48,9 @@ def build_package(train: list[Example], dev: list[Example], out: Path = PACKAGE_
     elapsed = time.perf_counter() - started
     print(f"{settings['folds']}-fold out-of-fold scores of {len(examples)} real units in {elapsed:.0f} s")
     model = choose_thresholds(fit(train, settings), examples, probabilities, candidates)
+    model = calibrate(model, examples, probabilities)
     print(f"fitted in {time.perf_counter() - started:.0f} s; thresholds {model.thresholds}")
+    print("evidence calibration: sigmoid({:.3f} × logit(raw evidence) + {:.3f})".format(*model.calibration))
     meta = {
         "name": NAME,
         "version": VERSION,
@@ -57,15 +59,17 @@ def build_package(train: list[Example], dev: list[Example], out: Path = PACKAGE_
         "seed": settings["seed"],
     }
     nlp = package(model, meta)
+    # saved before it reads the dev reviews: their words would enter its string store (vocab/strings.json)
+    shutil.rmtree(out, ignore_errors=True)
+    nlp.to_disk(out)
     scores = {  # both on real reviews only
         "out_of_fold": score(zip(map(gold, examples), decide(model, examples, probabilities), strict=True)),
         "dev": evaluate({"fr": nlp}, dev),
     }
-    shutil.rmtree(out, ignore_errors=True)
-    nlp.to_disk(out)
     metrics = {name: s.to_json_dict() for name, s in scores.items()} | {
         "settings": settings,
         "thresholds": model.thresholds,
+        "evidence_calibration": list(model.calibration),
         "train_units": len(train),
         "train_label_counts": dict(sorted(Counter(label for e in train for label in e.labels).items())),
         "size_mb": round(directory_megabytes(out), 1),

@@ -110,17 +110,20 @@ def calibration(pipelines: Mapping[str, Language], examples: list[Example]) -> l
     (same theme and polarity). Quotes are chosen by this score, so it must mean what it says."""
     right: Counter[int] = Counter()
     total: Counter[int] = Counter()
+    evidence: Counter[int] = Counter()
     for example, found in zip(examples, mentions(pipelines, examples), strict=True):
         for m in found:
             if m.evidence is None:
                 continue
             bin_ = next(i for i in range(len(EVIDENCE_BINS) - 1) if m.evidence < EVIDENCE_BINS[i + 1])
             total[bin_] += 1
+            evidence[bin_] += m.evidence
             right[bin_] += f"{m.theme}/{m.polarity}" in example.labels
     return [
         {
             "evidence": f"{EVIDENCE_BINS[i]:.2f}–{min(EVIDENCE_BINS[i + 1], 1.0):.2f}",
             "mentions": total[i],
+            "mean_evidence": round(evidence[i] / total[i], 4) if total[i] else None,
             "precision": round(right[i] / total[i], 4) if total[i] else None,
         }
         for i in range(len(EVIDENCE_BINS) - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -14,7 +15,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from revint.models.features import N_FEATURES, Featurizer, UnitEncoder, inverse_document_frequency
-from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
+from revint.models.theme_model import LABELS, OUTPUTS, Found, ThemeModel
 from revint.models.train.corpus import Example
 from revint.models.train.evaluate import Labels, gold, score
 from revint.taxonomy import THEME_IDS
@@ -87,16 +88,34 @@ def out_of_fold(
     return examples, numpy.concatenate(parts)
 
 
-def decide(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.ndarray) -> list[Labels]:
-    """Each unit's labels from its probabilities as the classifier decides them, with the rules' reading of
-    an opening negation."""
+def found(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.ndarray) -> list[list[Found]]:
+    """What the classifier finds in each unit from its probabilities, with the rules' reading of an opening
+    negation."""
     rules = UnitEncoder().rules_for
     return [
-        frozenset(
-            (t, p) for t, p, *_ in model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section))
-        )
+        model.labels(row, e.section, rules(e.lang).opening_negation(e.text, e.section))
         for row, e in zip(probabilities, examples, strict=True)
     ]
+
+
+def decide(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.ndarray) -> list[Labels]:
+    """Each unit's (theme, polarity) labels as the classifier decides them."""
+    return [frozenset((f.theme, f.polarity) for f in unit) for unit in found(model, examples, probabilities)]
+
+
+def calibrate(model: ThemeModel, examples: Sequence[Example], probabilities: numpy.ndarray) -> ThemeModel:
+    """The model with its evidence calibrated on these (out-of-fold) units: a logistic regression of "the mention
+    is right" (its theme and polarity are gold) on the logit of its raw evidence. Monotone, so it keeps the
+    order of mentions."""
+    raw = replace(model, calibration=(1.0, 0.0))
+    logits, right = [], []
+    for example, unit in zip(examples, found(raw, examples, probabilities), strict=True):
+        for mention in unit:
+            evidence = min(max(mention.evidence, 1e-6), 1.0 - 1e-6)
+            logits.append(math.log(evidence / (1.0 - evidence)))
+            right.append(f"{mention.theme}/{mention.polarity}" in example.labels)
+    regression = LogisticRegression(C=1e6).fit(numpy.array(logits)[:, None], numpy.array(right))
+    return replace(model, calibration=(float(regression.coef_[0][0]), float(regression.intercept_[0])))
 
 
 def choose_thresholds(

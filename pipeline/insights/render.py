@@ -34,8 +34,8 @@ WORDS = {
         "préoccupations.",
         "nothing_to_compare_with": "Pas assez d'avis d'autres entreprises pour comparer.",
         "role_against_all_roles": "Trop peu d'avis de ce métier ailleurs\u00a0: comparaison avec tous les métiers.",
-        "unscored": "{n} avis ont été analysés par une version du modèle sans score de preuve\u00a0: leurs extraits "
-        "ne seront cités qu'après `revint retag`.",
+        "unscored": "{n} avis ont été analysés par une version du modèle sans score de preuve calibré\u00a0: "
+        "leurs extraits ne seront cités qu'après `revint retag`.",
         "concerns": "Préoccupations récurrentes (plus fréquentes qu'ailleurs)",
         "none": "Aucun thème n'est critiqué nettement plus souvent qu'ailleurs dans ces avis.",
         "raise": "{k} avis sur {n} en parlent négativement",
@@ -87,8 +87,8 @@ WORDS = {
         "not_enough_reviews": "Not enough reviews yet ({n}; at least {min} needed) to tell recurring concerns.",
         "nothing_to_compare_with": "Not enough reviews of other companies to compare with.",
         "role_against_all_roles": "Too few reviews of this job elsewhere: compared with all jobs.",
-        "unscored": "{n} reviews were tagged by a model version without evidence scores: they are quoted only "
-        "after `revint retag`.",
+        "unscored": "{n} reviews were tagged by a model version without calibrated evidence scores: they are "
+        "quoted only after `revint retag`.",
         "concerns": "Recurring concerns (raised more often than elsewhere)",
         "none": "No theme is criticised clearly more often than elsewhere in these reviews.",
         "raise": "{k} of {n} reviews raise it negatively",

@@ -147,7 +147,7 @@ class CompanyReport:
     location: str | None = None
     notes: list[str] = field(default_factory=list)  # what the reader must know about the scope (render.py words)
     scope_reviews: int | None = None  # the narrowed scope's reviews, when they were too few to report on
-    unscored: int = 0  # reviews whose mentions have no evidence score: never quoted until `revint retag`
+    unscored: int = 0  # reviews whose mentions have no calibrated evidence score: never quoted until `revint retag`
     enough: bool = True  # False: "not enough reviews yet", no finding
     concerns: list[ThemeFinding] = field(default_factory=list)
     strengths: list[ThemeFinding] = field(default_factory=list)

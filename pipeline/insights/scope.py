@@ -61,7 +61,7 @@ class Counts:
     reviews: int
     first: date | None
     last: date | None
-    unscored: int  # reviews with a mention that has no evidence score (tagged before revint_themes-1.2.0)
+    unscored: int  # reviews with a mention that has no calibrated evidence score (constants.RAW_EVIDENCE_VERSIONS)
     recent_reviews: int  # in the twelve months up to `last`
     earlier_reviews: int
     themes: dict[str, dict[str, int]]  # theme → negative, positive, recent_negative, …

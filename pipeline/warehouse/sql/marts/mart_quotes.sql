@@ -1,5 +1,6 @@
 -- The units a report may quote: those that carry one theme, which the tagger is sure they state with their
--- polarity on their own (`evidence` at or above $quote_evidence, stricter than tagging), and that have
+-- polarity on their own (calibrated `evidence` at or above $quote_evidence, stricter than tagging; raw evidence
+-- of a version in $raw_evidence_versions waits for `revint retag`), and that have
 -- substance: four words or more, not a phrase cut short (ending on "pour", "de…", "and", a hyphen, a colon
 -- or an open bracket; brackets and « » balanced). Units of several themes are left out: on out-of-fold
 -- scores they are right less often (0.91 against 0.97 at this bar). The report picks among these (spread over
@@ -14,6 +15,7 @@ quotable AS (
     SELECT *
     FROM units
     WHERE evidence >= $quote_evidence
+      AND NOT list_contains($raw_evidence_versions, model_version)
       AND unit_themes = 1
       AND length(unit_text) BETWEEN 20 AND 280
       AND len(regexp_extract_all(unit_text, '[\p{L}\p{N}]+')) >= 4

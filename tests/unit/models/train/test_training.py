@@ -18,7 +18,7 @@ from revint.models.tagger import MODEL_DIR, Tagger, TagInput
 from revint.models.theme_model import LABELS, OUTPUTS, ThemeModel
 from revint.models.train.corpus import Example, annotated_units, load, written_examples
 from revint.models.train.evaluate import calibration, mentions, score
-from revint.models.train.fit import fit
+from revint.models.train.fit import calibrate, fit
 from revint.pipeline.training import GLASSDOOR_PAGES, corpus_reviews
 from revint.taxonomy import THEME_IDS
 
@@ -133,6 +133,13 @@ def test_the_committed_model_loads_with_spacy_and_stays_small() -> None:
     assert set(metrics["dev"]["per_theme"]) == {label.split("/")[0] for label in LABELS}
 
 
+def test_the_committed_model_keeps_no_word_of_the_reviews_it_was_scored_on() -> None:
+    """Its string store is the bare package's (tokenizer rules): `make train` saves it before reading dev units."""
+    bare = set(package(tiny_model(), {"name": "revint_themes", "version": "0.0.0"}).vocab.strings)
+    committed = json.loads((MODEL_DIR / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert set(committed) <= bare
+
+
 def test_a_bare_spacy_load_finds_the_components_and_tags() -> None:
     """In a fresh interpreter that imports nothing of revint: spaCy finds the factories by entry point."""
     script = (
@@ -178,6 +185,29 @@ def test_a_polarity_read_elsewhere_decides_for_every_theme_of_the_unit() -> None
     model = ThemeModel(numpy.zeros((1, len(OUTPUTS))), numpy.zeros(len(OUTPUTS)), numpy.ones(1), THRESHOLDS, 0.95)
     row = _scores(work_life_balance__positive=0.97, work_life_balance__negative=0.97, career__positive=0.8)
     assert _decision(model, row, "pros", "negative") == {("work_life_balance", "negative"), ("career", "negative")}
+
+
+def test_calibration_maps_overconfident_evidence_to_the_share_of_mentions_right_and_keeps_their_order() -> None:
+    model = ThemeModel(numpy.zeros((1, len(OUTPUTS))), numpy.zeros(len(OUTPUTS)), numpy.ones(1), THRESHOLDS, 0.95)
+    examples, rows = [], []
+    for raw, right_of_20 in ((0.90, 12), (0.99, 19)):  # raw evidence 0.90 right 60 % of the time, 0.99 95 %
+        for k in range(20):
+            labels = frozenset({"compensation/negative"} if k < right_of_20 else {"culture/negative"})
+            examples.append(Example(f"{raw}-{k}", "en", "cons", "low pay", labels, "t"))
+            rows.append(_scores(compensation__negative=raw, unit__negative=1.0))
+    calibrated = calibrate(model, examples, numpy.array(rows))
+    assert calibrated.calibrated(0.90) == pytest.approx(0.60, abs=0.01)
+    assert calibrated.calibrated(0.99) == pytest.approx(0.95, abs=0.01)
+    assert [m.evidence for m in calibrated.labels(rows[0], "cons")] == [pytest.approx(calibrated.calibrated(0.90))]
+    evidence = [calibrated.calibrated(raw) for raw in numpy.linspace(0.01, 0.99, 50)]
+    assert evidence == sorted(evidence)
+
+
+def test_the_evidence_calibration_survives_a_save_load_round_trip(tmp_path: Path) -> None:
+    model = tiny_model()
+    model.calibration = (0.6, -0.4)
+    model.to_disk(tmp_path)
+    assert ThemeModel.from_disk(tmp_path).calibration == (0.6, -0.4)
 
 
 def test_the_reliability_table_bins_every_scored_mention_once_with_its_precision() -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from revint.constants import RAW_EVIDENCE_VERSIONS
 from revint.pipeline.insights import scope
 from revint.pipeline.insights.evidence import Count
 from revint.pipeline.insights.render import as_text
@@ -372,5 +374,18 @@ def test_mentions_without_evidence_are_never_quoted_and_the_report_says_to_retag
     load_batch(writer, _others() + acme)
     report = company_report(writer, "acme", entity="acme")
     assert report.concerns[0].quotes == [] and report.unscored == 30
-    assert "30 avis ont été analysés par une version du modèle sans score de preuve" in as_text(report)
+    assert "30 avis ont été analysés par une version du modèle sans score de preuve calibré" in as_text(report)
+    writer.close()
+
+
+def test_mentions_with_raw_evidence_of_an_older_tagger_wait_for_retag_before_being_quoted(tmp_path: Path) -> None:
+    writer = connect(tmp_path / "w.duckdb")
+    older = RAW_EVIDENCE_VERSIONS[-1]
+    acme = _company(
+        "acme", 30, 9000, lambda n: [replace(mention(text=f"{PAY} {n}", evidence=0.99), model_version=older)]
+    )
+    load_batch(writer, _others() + acme)
+    report = company_report(writer, "acme", entity="acme", lang="en")
+    assert report.concerns[0].quotes == [] and report.unscored == 30
+    assert "30 reviews were tagged by a model version without calibrated evidence scores" in as_text(report)
     writer.close()
