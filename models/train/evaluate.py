@@ -110,7 +110,7 @@ def calibration(pipelines: Mapping[str, Language], examples: list[Example]) -> l
     (same theme and polarity). Quotes are chosen by this score, so it must mean what it says."""
     right: Counter[int] = Counter()
     total: Counter[int] = Counter()
-    evidence: Counter[int] = Counter()
+    evidence: dict[int, float] = dict.fromkeys(range(len(EVIDENCE_BINS) - 1), 0.0)
     for example, found in zip(examples, mentions(pipelines, examples), strict=True):
         for m in found:
             if m.evidence is None:
