@@ -15,7 +15,7 @@ SMOOTHING_WEIGHT: Final = 10
 # stricter than tagging. Chosen on out-of-fold scores of the real training units, never on held-out ones: the
 # lowest bar at which such units with substance are right 96 % of the time for each polarity (docs/insights.md),
 # 0.96 of the raw evidence; since revint_themes-2.1.0 evidence is calibrated, and this is that bar's calibrated
-# value (the same units are quoted).
+# value (the same units are quoted, but for rounding at the edge).
 QUOTE_EVIDENCE: Final = 0.832
 # Tagger versions whose evidence is raw (a product of probabilities, not calibrated): their mentions are quoted
 # only once `revint retag` has re-tagged them, as those with no evidence at all (before 1.2.0).
