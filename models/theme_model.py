@@ -43,6 +43,12 @@ class Found(NamedTuple):
     evidence: float
 
 
+def logit(probability: float) -> float:
+    """log(p / (1 - p)), with p kept a millionth away from 0 and 1."""
+    probability = min(max(probability, 1e-6), 1.0 - 1e-6)
+    return math.log(probability / (1.0 - probability))
+
+
 @dataclass
 class ThemeModel:
     weights: numpy.ndarray  # (N_FEATURES, len(OUTPUTS)) float32
@@ -67,8 +73,7 @@ class ThemeModel:
         slope, intercept = self.calibration
         if (slope, intercept) == (1.0, 0.0):
             return raw
-        raw = min(max(raw, 1e-6), 1.0 - 1e-6)
-        return 1.0 / (1.0 + math.exp(-(slope * math.log(raw / (1.0 - raw)) + intercept)))
+        return 1.0 / (1.0 + math.exp(-(slope * logit(raw) + intercept)))
 
     def labels(self, probabilities: numpy.ndarray, section: str, polarity: Polarity | None = None) -> list[Found]:
         """The (theme, polarity) labels found in one unit of a section; `polarity`, when given, is the unit's,

@@ -82,6 +82,11 @@ def score(pairs: Iterable[tuple[Labels, Labels]]) -> Scores:
     )
 
 
+def confirms(example: Example, theme: str, polarity: str) -> bool:
+    """Whether the example's gold labels hold this theme with this polarity (a mention found is right)."""
+    return f"{theme}/{polarity}" in example.labels
+
+
 def gold(example: Example) -> Labels:
     return frozenset(tuple(name.split("/", 1)) for name in example.labels)  # type: ignore[misc]
 
@@ -118,7 +123,7 @@ def calibration(pipelines: Mapping[str, Language], examples: list[Example]) -> l
             bin_ = next(i for i in range(len(EVIDENCE_BINS) - 1) if m.evidence < EVIDENCE_BINS[i + 1])
             total[bin_] += 1
             evidence[bin_] += m.evidence
-            right[bin_] += f"{m.theme}/{m.polarity}" in example.labels
+            right[bin_] += confirms(example, m.theme, m.polarity)
     return [
         {
             "evidence": f"{EVIDENCE_BINS[i]:.2f}–{min(EVIDENCE_BINS[i + 1], 1.0):.2f}",

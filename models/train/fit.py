@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -15,9 +14,9 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from revint.models.features import N_FEATURES, Featurizer, UnitEncoder, inverse_document_frequency
-from revint.models.theme_model import LABELS, OUTPUTS, Found, ThemeModel
+from revint.models.theme_model import LABELS, OUTPUTS, Found, ThemeModel, logit
 from revint.models.train.corpus import Example
-from revint.models.train.evaluate import Labels, gold, score
+from revint.models.train.evaluate import Labels, confirms, gold, score
 from revint.taxonomy import THEME_IDS
 
 
@@ -111,9 +110,8 @@ def calibrate(model: ThemeModel, examples: Sequence[Example], probabilities: num
     logits, right = [], []
     for example, unit in zip(examples, found(raw, examples, probabilities), strict=True):
         for mention in unit:
-            evidence = min(max(mention.evidence, 1e-6), 1.0 - 1e-6)
-            logits.append(math.log(evidence / (1.0 - evidence)))
-            right.append(f"{mention.theme}/{mention.polarity}" in example.labels)
+            logits.append(logit(mention.evidence))
+            right.append(confirms(example, mention.theme, mention.polarity))
     regression = LogisticRegression(C=1e6).fit(numpy.array(logits)[:, None], numpy.array(right))
     return replace(model, calibration=(float(regression.coef_[0][0]), float(regression.intercept_[0])))
 

@@ -1,7 +1,8 @@
 -- One row per tagged review and theme it raises (theme NULL for a review that raises none), with what a report
 -- filters reviews on (role, location, date), and whether the mention has no calibrated evidence score (tagged
--- before revint_themes-1.2.0, or by a version in $raw_evidence_versions: it cannot be quoted until `revint retag`). Reports count any set of reviews from it — a company, a group of
--- entities, one job family — so that none of them needs a mart of its own. Sorted by company, so that a
+-- before revint_themes-1.2.0, or by a version in $raw_evidence_versions: it cannot be quoted until `revint retag`).
+-- Reports count any set of reviews from it — a company, a group of entities, one job family — so that none of them
+-- needs a mart of its own. Sorted by company, so that a
 -- report's filter on company_id skips the other companies' row groups.
 CREATE OR REPLACE TABLE mart_review_theme AS
 WITH
